@@ -1,0 +1,1 @@
+export { createSeahorseWorker, seahorseWorkflowBundle, type SeahorseWorker, type SeahorseWorkerOptions } from './seahorse-worker.js';

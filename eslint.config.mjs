@@ -1,0 +1,47 @@
+// Lint rules. The important ones encode Seahorse's architecture:
+// - nx module boundaries: which package may import which (tags in each package.json);
+// - workflow sandbox code imports only @temporalio/workflow at run time (types from anywhere).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'worker_threads', 'net', 'http', 'zlib', 'url', 'util', 'stream', 'events']
+  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.test-results/**', '**/.tools/**', '**/.venv/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': ['error', {
+        allow: [],
+        depConstraints: [
+          { sourceTag: 'scope:testkit', onlyDependOnLibsWithTags: [] },
+          { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:testkit'] },
+          { sourceTag: 'scope:preprocess', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
+          { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
+          { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:testkit'] },
+          { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:inference', 'scope:metrics', 'scope:testkit'] },
+          { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
+        ],
+      }],
+    },
+  },
+  {
+    // Temporal's workflow sandbox: deterministic orchestration only.
+    files: ['packages/workflows/src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'Workflow code must not use Node built-ins; do I/O in activities.' })),
+        patterns: [
+          { group: ['@seahorse/*', 'onnxruntime-node', 'nifti-reader-js', 'zod', '../activities/*', '!../activities/*-types.js'], allowTypeImports: true,
+            message: 'Workflow code imports activities and Seahorse packages as types only.' },
+        ],
+      }],
+    },
+  },
+];

@@ -1,0 +1,2 @@
+// Public API of @seahorse/inference (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @seahorse/metrics (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @seahorse/preprocess (filled in by its issue).
+export {};

@@ -1,0 +1,54 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const workspaceRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/** `@seahorse/<name>` → `<group>/<name>/src/index.ts` for every workspace project. */
+function workspaceSourceAliases() {
+  const aliases: { find: RegExp; replacement: string }[] = [];
+  for (const group of ['packages', 'apps']) {
+    const dir = path.join(workspaceRoot, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const entry = path.join(dir, name, 'src', 'index.ts');
+      if (existsSync(entry)) aliases.push({ find: new RegExp(`^@seahorse/${name}$`), replacement: entry });
+    }
+  }
+  return aliases;
+}
+
+/** Options that differ between projects. */
+export interface SeahorseVitestOptions {
+  /** Global setup files, relative to the project root (e.g. one that starts a Temporal dev server). */
+  globalSetup?: string[];
+  /** Per-test timeout in ms. Default 60 000: parity tests shell out to Python. */
+  testTimeout?: number;
+}
+
+/**
+ * The one vitest configuration every Seahorse project uses.
+ *
+ * - `pool: 'forks'`: Temporal's native module crashes under worker threads.
+ * - Workspace packages (`@seahorse/<name>`) resolve to their TypeScript sources, as the
+ *   `@seahorse/source` export condition does for `tsc`, so tests never need a prior build.
+ * - A JSON report goes to `<project>/.test-results/results.json`; `scripts/test-summary.mjs`
+ *   adds them up into one closing `N passed, N failed` line.
+ */
+export function seahorseVitestConfig(configUrl: string, options: SeahorseVitestOptions = {}) {
+  const root = path.dirname(fileURLToPath(configUrl));
+  return defineConfig({
+    resolve: { alias: workspaceSourceAliases() },
+    test: {
+      root,
+      pool: 'forks',
+      include: ['src/**/*.spec.ts'],
+      testTimeout: options.testTimeout ?? 60_000,
+      hookTimeout: 180_000,
+      globalSetup: options.globalSetup ?? [],
+      reporters: ['default', 'json'],
+      outputFile: { json: path.join(root, '.test-results', 'results.json') },
+    },
+  });
+}
