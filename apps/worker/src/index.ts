@@ -1,1 +1,3 @@
-export { createSeahorseWorker, seahorseWorkflowBundle, type SeahorseWorker, type SeahorseWorkerOptions } from './seahorse-worker.js';
+export {
+  createSeahorseWorker, installTemporalRuntime, seahorseWorkflowBundle, type SeahorseWorker, type SeahorseWorkerOptions,
+} from './seahorse-worker.js';

@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
 import { createSkeletonActivities, workflowsPath } from '@seahorse/workflows';
 
 /** Options for {@link createSeahorseWorker}. */
@@ -29,6 +29,24 @@ const quietBundlerLogger = {
   error(message: string) { console.error(message); },
 };
 
+let runtimeInstalled = false;
+
+/**
+ * Installs the Temporal runtime once per process with a logger at `level` (default `WARN`, or
+ * `$SEAHORSE_TEMPORAL_LOG_LEVEL`), so worker state changes do not flood a researcher's terminal.
+ * Must run before the first connection; later calls are no-ops.
+ */
+export function installTemporalRuntime(level?: LogLevel): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const wanted = (level ?? process.env.SEAHORSE_TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel;
+  try {
+    Runtime.install({ logger: new DefaultLogger(wanted) });
+  } catch {
+    // Already instantiated by an earlier connection in this process: keep that one.
+  }
+}
+
 /** A started-but-not-running Temporal worker with its connection; call `worker.run()` or `runUntil`. */
 export interface SeahorseWorker {
   worker: Worker;
@@ -37,6 +55,7 @@ export interface SeahorseWorker {
 
 /** Connects to Temporal and creates a worker serving Seahorse's workflows and the given activities. */
 export async function createSeahorseWorker(options: SeahorseWorkerOptions): Promise<SeahorseWorker> {
+  installTemporalRuntime();
   const connection = await NativeConnection.connect({ address: options.address });
   try {
     const worker = await Worker.create({

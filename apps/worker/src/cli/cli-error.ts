@@ -1,0 +1,32 @@
+/**
+ * Exit codes of the `seahorse` CLI (documented in the README):
+ * - 0: success
+ * - 1: the job ran but failed (for evaluations: the run did not complete)
+ * - 2: invalid usage or input (bad options, manifest, model package, path)
+ * - 3: Temporal unreachable, or the embedded dev server could not start
+ * - 4: unexpected internal error (a bug: please report it with `SEAHORSE_DEBUG=1` output)
+ * - 130: interrupted (Ctrl-C)
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, temporal: 3, internal: 4, interrupted: 130 } as const;
+
+/** An error the CLI reports as one line, with its exit code. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.usage) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** One line for any error: the message only, never a stack trace (unless SEAHORSE_DEBUG=1). */
+export function formatError(err: unknown): string {
+  if (process.env.SEAHORSE_DEBUG === '1' && err instanceof Error && err.stack) return err.stack;
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+}
+
+/** The exit code for an error: its own for a CliError, else by kind. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof Error && err.name === 'ZodError') return EXIT.usage;
+  return EXIT.internal;
+}

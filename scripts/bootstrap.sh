@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for Seahorse on a fresh clone, and does nothing that is already done:
+#   npm dependencies (npm ci), the Temporal CLI (.tools/temporal), the build (nx, cached),
+#   and with --with-python the Python reference environment (.venv) the parity tests use.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+with_python=0
+for arg in "$@"; do [[ "$arg" == "--with-python" ]] && with_python=1; done
+say() { echo "[bootstrap] $*" >&2; }
+
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if (( node_major < 20 )); then say "error: Node.js >= 20 is required (found $(node --version 2>/dev/null || echo none))"; exit 1; fi
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm dependencies (npm ci)…"
+  npm ci --no-audit --no-fund >&2
+fi
+
+bash scripts/install-temporal.sh >&2
+if (( with_python )); then bash scripts/setup-python.sh >&2; fi
+
+say "building (nx, cached)…"
+npx nx run-many -t build --outputStyle=static >/tmp/seahorse-build.$$.log 2>&1 || { cat /tmp/seahorse-build.$$.log >&2; rm -f /tmp/seahorse-build.$$.log; say "error: build failed"; exit 1; }
+rm -f /tmp/seahorse-build.$$.log
+say "ready"
