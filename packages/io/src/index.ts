@@ -1,1 +1,18 @@
 export type { Mat4, VoxelArray, ShapeXYZ, ShapeZYX, VolumeKind, VolumeXYZ, VolumeZYX } from './volume.js';
+export {
+  NiftiFormatError, NiftiWriteError, ManifestError, SpaceMismatchError, GeometryError,
+  type NiftiErrorCode, type NiftiWriteErrorCode, type ManifestErrorCode,
+} from './errors.js';
+export {
+  parseNiftiHeader, niftiDatatype, NIFTI_DATATYPES,
+  type NiftiHeader, type NiftiDatatype, type NiftiExtension,
+} from './nifti-header.js';
+export { niftiAffine, qformAffine, sformAffine, pixdimAffine, type AffineSource } from './affine.js';
+export {
+  readNifti, decodeNifti,
+  type NiftiImage, type NiftiHeaderInfo, type ReadNiftiOptions, type SpatialUnits, type TemporalUnits,
+} from './nifti-read.js';
+export {
+  toZYX, spacingXYZ, originXYZ, directionMatrix, orientationCodes, assertSameSpace,
+  type AffineOrVolume, type Mat3, type WorldFrame, type SameSpaceOptions,
+} from './geometry.js';

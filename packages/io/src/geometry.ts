@@ -1,0 +1,206 @@
+import { GeometryError, SpaceMismatchError } from './errors.js';
+import type { Mat4, ShapeXYZ, VolumeXYZ, VolumeZYX, VoxelArray } from './volume.js';
+
+/** A world frame: `'RAS'` (NIfTI, nibabel: +x Right, +y Anterior, +z Superior) or `'LPS'` (ITK, SimpleITK, DICOM). */
+export type WorldFrame = 'RAS' | 'LPS';
+
+/** A volume or its affine: geometry functions accept either. */
+export type AffineOrVolume = Mat4 | ArrayLike<number> | { readonly affine: Mat4 };
+
+/** A 3×3 matrix, row-major: `m[3 * row + col]`. */
+export type Mat3 = Float64Array;
+
+/** The affine of a volume, or the argument itself when it is a 4×4 matrix. */
+function affineOf(x: AffineOrVolume): ArrayLike<number> {
+  const m = 'affine' in x && !(x instanceof Float64Array) ? x.affine : (x as ArrayLike<number>);
+  if (m.length !== 16) throw new GeometryError(`affine must have 16 entries (row-major 4×4), got ${m.length}`);
+  for (let i = 0; i < 12; i++) {
+    if (!Number.isFinite(m[i]!)) throw new GeometryError(`affine[${i}] (row ${i >> 2}, column ${i & 3}) is ${m[i]}, not finite`);
+  }
+  return m;
+}
+
+/**
+ * Voxel spacing in mm, in `[x, y, z]` index order: the Euclidean norm of each of the affine's first
+ * three columns (the world distance between neighbouring voxel centres along that index).
+ * @param x - A volume or its row-major 4×4 affine.
+ * @returns `[sx, sy, sz]`, mm.
+ * @throws GeometryError when the affine is not 16 finite numbers.
+ * @example
+ * spacingXYZ(readNifti('t1.nii.gz')); // [1, 1, 1.2]
+ */
+export function spacingXYZ(x: AffineOrVolume): [number, number, number] {
+  const m = affineOf(x);
+  const out: number[] = [];
+  for (let c = 0; c < 3; c++) out.push(Math.hypot(m[c]!, m[4 + c]!, m[8 + c]!));
+  return out as [number, number, number];
+}
+
+/**
+ * World position, in mm, of the centre of voxel `(0, 0, 0)`: the affine's translation column.
+ * @param frame - `'RAS'` (default, NIfTI/nibabel) or `'LPS'` (SimpleITK's `GetOrigin()`: x and y negated).
+ * @throws GeometryError when the affine is not 16 finite numbers.
+ * @example
+ * originXYZ(vol, 'LPS'); // equals SimpleITK's image.GetOrigin()
+ */
+export function originXYZ(x: AffineOrVolume, frame: WorldFrame = 'RAS'): [number, number, number] {
+  const m = affineOf(x);
+  const s = frame === 'LPS' ? -1 : 1;
+  return [s * m[3]!, s * m[7]!, m[11]!];
+}
+
+/**
+ * Direction cosines: the affine's 3×3 part with each column divided by its spacing. Column `j` is
+ * the world unit vector along voxel index `j` (x, y, z). For a sheared affine the columns are not
+ * orthogonal; this returns them as they are.
+ * @param frame - `'RAS'` (default) or `'LPS'` (SimpleITK's `GetDirection()`: rows x and y negated).
+ * @returns Row-major 3×3.
+ * @throws GeometryError when a column has zero length or the affine is not finite.
+ * @example
+ * directionMatrix(vol); // identity for an RAS-aligned volume
+ */
+export function directionMatrix(x: AffineOrVolume, frame: WorldFrame = 'RAS'): Mat3 {
+  const m = affineOf(x);
+  const sp = spacingXYZ(m);
+  const out = new Float64Array(9);
+  for (let c = 0; c < 3; c++) {
+    if (sp[c] === 0) throw new GeometryError(`affine column ${c} is zero: the voxel axis ${'xyz'[c]} has no direction`);
+    for (let r = 0; r < 3; r++) out[3 * r + c] = (m[4 * r + c]! / sp[c]!) * (frame === 'LPS' && r < 2 ? -1 : 1);
+  }
+  return out;
+}
+
+/** det of a row-major 3×3. */
+function det3(a: ArrayLike<number>): number {
+  return a[0]! * (a[4]! * a[8]! - a[5]! * a[7]!) - a[1]! * (a[3]! * a[8]! - a[5]! * a[6]!) + a[2]! * (a[3]! * a[7]! - a[4]! * a[6]!);
+}
+
+/**
+ * The orthogonal factor `U` of the polar decomposition `A = U P` of a non-singular 3×3 (the closest
+ * orthogonal matrix to `A`, which is what nibabel's SVD `P · Qs` gives), by Newton's iteration
+ * `U ← (U + U⁻ᵀ) / 2`.
+ */
+function polarOrthogonal(a: Float64Array): Float64Array {
+  let u = Float64Array.from(a);
+  for (let iter = 0; iter < 100; iter++) {
+    const d = det3(u);
+    // inverse-transpose = cofactor matrix / det
+    const cof = new Float64Array([
+      u[4]! * u[8]! - u[5]! * u[7]!, -(u[3]! * u[8]! - u[5]! * u[6]!), u[3]! * u[7]! - u[4]! * u[6]!,
+      -(u[1]! * u[8]! - u[2]! * u[7]!), u[0]! * u[8]! - u[2]! * u[6]!, -(u[0]! * u[7]! - u[1]! * u[6]!),
+      u[1]! * u[5]! - u[2]! * u[4]!, -(u[0]! * u[5]! - u[2]! * u[3]!), u[0]! * u[4]! - u[1]! * u[3]!,
+    ]);
+    const next = new Float64Array(9);
+    let change = 0;
+    for (let i = 0; i < 9; i++) {
+      next[i] = 0.5 * (u[i]! + cof[i]! / d);
+      change = Math.max(change, Math.abs(next[i]! - u[i]!));
+    }
+    u = next;
+    if (change < 1e-15) break;
+  }
+  return u;
+}
+
+/**
+ * Orientation codes of the voxel axes, as nibabel's `aff2axcodes`: for each of x, y, z the world
+ * direction it points to, one of `'R'|'L'`, `'A'|'P'`, `'S'|'I'`. For oblique or sheared affines
+ * the axes are first replaced by the closest orthogonal matrix (nibabel's `io_orientation`), then
+ * each voxel axis in turn takes the world axis it is most parallel to.
+ * @returns e.g. `'RAS'` (NIfTI canonical), `'LIA'` (FreeSurfer conformed), `'LPS'` (DICOM-like).
+ * @throws GeometryError when the 3×3 part is singular or not finite.
+ * @example
+ * orientationCodes(readNifti('norm.nii.gz')); // 'LIA'
+ */
+export function orientationCodes(x: AffineOrVolume): string {
+  const m = affineOf(x);
+  const sp = spacingXYZ(m);
+  const rs = new Float64Array(9);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) rs[3 * r + c] = m[4 * r + c]! / (sp[c] === 0 ? 1 : sp[c]!);
+  if (Math.abs(det3(rs)) < 1e-12) {
+    throw new GeometryError(`affine's 3×3 part is singular (det ${det3(rs)}): orientation is undefined`);
+  }
+  const u = polarOrthogonal(rs);
+  const labels = [['L', 'R'], ['P', 'A'], ['I', 'S']] as const;
+  let codes = '';
+  for (let c = 0; c < 3; c++) {
+    let best = 0;
+    for (let r = 1; r < 3; r++) if (Math.abs(u[3 * r + c]!) > Math.abs(u[3 * best + c]!)) best = r;
+    codes += labels[best]![u[3 * best + c]! < 0 ? 0 : 1];
+    for (let k = 0; k < 3; k++) u[3 * best + k] = 0;
+  }
+  return codes;
+}
+
+/**
+ * The zero-copy `[Z, Y, X]` view of a volume: the same `data` array (not a copy), the reversed
+ * shape and the spacing in `[z, y, x]` order. This is SimpleITK's `GetArrayFromImage` layout and
+ * `reversed(GetSpacing())`, which InnerEye's networks use.
+ * @example
+ * const zyx = toZYX(vol);
+ * zyx.data === vol.data; // true
+ * zyx.shapeZYX;          // [Z, Y, X]
+ */
+export function toZYX<T extends VoxelArray>(volume: VolumeXYZ<T>): VolumeZYX<T> {
+  const [x, y, z] = volume.shapeXYZ;
+  const [sx, sy, sz] = spacingXYZ(volume);
+  return { data: volume.data, shapeZYX: [z, y, x], spacingZYX: [sz, sy, sx] };
+}
+
+/** Options of {@link assertSameSpace}. */
+export interface SameSpaceOptions {
+  /** Relative tolerance on spacing, direction and origin. Default `1e-5`. */
+  rtol?: number;
+  /** Absolute tolerance (mm for spacing and origin, unitless for direction). Default `1e-5`. */
+  atol?: number;
+  /** Names for the two volumes in the message, e.g. file names. Default `['a', 'b']`. */
+  names?: readonly [string, string];
+}
+
+function closeEnough(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i]! - b[i]!) <= atol + rtol * Math.abs(b[i]!))) return false;
+  }
+  return true;
+}
+
+function fmt(v: ArrayLike<number>): string {
+  return `[${Array.from(v, (n) => Number(n.toPrecision(8))).join(', ')}]`;
+}
+
+/**
+ * Checks that two volumes share a voxel grid: equal `shapeXYZ`, and spacing, direction and origin
+ * equal within `|a - b| <= atol + rtol·|b|` (numpy `allclose` semantics), like torchio's
+ * `check_consistent_space`. Call it before comparing voxels (Dice, Hausdorff…).
+ * @throws SpaceMismatchError (`code: 'SPACE_MISMATCH'`, `property` set) naming the first property
+ *   that differs and printing both values.
+ * @throws GeometryError when either affine is not finite.
+ * @example
+ * assertSameSpace(image, label, { names: ['img.nii.gz', 'seg.nii.gz'] });
+ */
+export function assertSameSpace(
+  a: { readonly shapeXYZ: ShapeXYZ; readonly affine: Mat4 },
+  b: { readonly shapeXYZ: ShapeXYZ; readonly affine: Mat4 },
+  options: SameSpaceOptions = {},
+): void {
+  const rtol = options.rtol ?? 1e-5;
+  const atol = options.atol ?? 1e-5;
+  const [na, nb] = options.names ?? ['a', 'b'];
+  const remedy = ' Resample one onto the other\'s grid first (nearest neighbour for labels).';
+  if (a.shapeXYZ.length !== b.shapeXYZ.length || a.shapeXYZ.some((s, i) => s !== b.shapeXYZ[i])) {
+    throw new SpaceMismatchError('shapeXYZ', `shapeXYZ differs: ${na} ${fmt(a.shapeXYZ)} vs ${nb} ${fmt(b.shapeXYZ)}.${remedy}`);
+  }
+  const checks: [string, (v: AffineOrVolume) => ArrayLike<number>, string][] = [
+    ['spacingXYZ', spacingXYZ, ' mm'],
+    ['direction', (v) => directionMatrix(v), ''],
+    ['originXYZ', (v) => originXYZ(v), ' mm (RAS)'],
+  ];
+  for (const [property, get, unit] of checks) {
+    const va = get(a.affine);
+    const vb = get(b.affine);
+    if (!closeEnough(va, vb, rtol, atol)) {
+      throw new SpaceMismatchError(property,
+        `${property} differs beyond rtol=${rtol}, atol=${atol}: ${na} ${fmt(va)}${unit} vs ${nb} ${fmt(vb)}${unit}.${remedy}`);
+    }
+  }
+}
