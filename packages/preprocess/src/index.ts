@@ -10,3 +10,8 @@ export {
 export { trimmedNorm, trimmedNormVolume, type TrimmedNormOptions, type TrimmedNormResult } from './trimmed-norm.js';
 export { zScore, zScoreVolume, type ZScoreResult } from './z-score.js';
 export { normaliseIntensity, intensityNormalisationSchema, type IntensityNormalisation } from './normalise.js';
+export { multiplyAffine, invertAffine, assertValidAffine, spacingXYZOf } from './affine.js';
+export {
+  reorient, orientationOf, orientationCodesOf, parseOrientationCodes, orientationToCodes,
+  type OrientationCodes, type AxisOrientation,
+} from './orientation.js';
