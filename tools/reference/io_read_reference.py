@@ -4,7 +4,7 @@ Usage: io_read_reference.py LIST_FILE
 LIST_FILE holds one NIfTI path per line. For each file the output has:
 - nibabel: shape, stored dtype, affine (4x4), aff2axcodes, sha256 of get_fdata(dtype=float64) and of the
   raw dataobj, both as x-fastest (Fortran order) little-endian bytes, plus sum/min/max of get_fdata;
-- sitk: size, spacing, origin, direction (LPS), pixel id, and sha256 of GetArrayFromImage cast to
+- sitk: size, spacing, origin, direction (LPS), pixel type, array dtype, and sha256 of GetArrayFromImage cast to
   float64 (C order [Z,Y,X], which is x-fastest too).
 Arrays are compared by hash so that a whole cohort fits in one Python call.
 """
@@ -46,6 +46,7 @@ def one(path: str) -> dict:
         "direction": list(im.GetDirection()),
         "pixelType": im.GetPixelIDTypeAsString(),
         "arrayShape": list(arr.shape),
+        "arrayDtype": str(arr.dtype),
         "float64Sha256": sha(np.ascontiguousarray(arr).astype(np.float64), 'C'),
     }
     return out

@@ -16,3 +16,7 @@ export {
   toZYX, spacingXYZ, originXYZ, directionMatrix, orientationCodes, assertSameSpace,
   type AffineOrVolume, type Mat3, type WorldFrame, type SameSpaceOptions,
 } from './geometry.js';
+export {
+  writeNifti, encodeNifti, affineToQform,
+  type WriteNiftiOptions, type NiftiWriteDatatype, type XformCode,
+} from './nifti-write.js';

@@ -1,0 +1,141 @@
+/**
+ * Parity with nibabel and SimpleITK on every NIfTI file in ../shared/data, computed in the same run
+ * by tools/reference/io_read_reference.py (one Python call per batch of files).
+ *
+ * Tolerances: arrays identical (sha256 of the float64 / stored bytes, x fastest); affines within
+ * 1e-6 absolute per entry; orientation codes equal; spacing within 1e-6 mm.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describeWithSharedData, runPythonReference, sharedPath } from '@seahorse/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { directionMatrix, orientationCodes, originXYZ, spacingXYZ, toZYX } from './geometry.js';
+import { readNifti, type NiftiImage } from './nifti-read.js';
+import { writeNifti, type NiftiWriteDatatype } from './nifti-write.js';
+import type { Mat4, VoxelArray } from './volume.js';
+
+interface Reference {
+  file: string;
+  nibabel: { shape: number[]; dtype: string; rawDtype: string; affine: number[][]; axcodes: string; fdataSha256: string; rawSha256: string };
+  sitk: { size: number[]; spacing: number[]; origin: number[]; direction: number[]; arrayShape: number[]; arrayDtype: string; float64Sha256: string };
+}
+
+const AFFINE_ATOL = 1e-6;
+const SPACING_ATOL = 1e-6;
+
+/** Every .nii/.nii.gz under shared data/, relative to it, sorted. */
+function sharedNiftiFiles(): string[] {
+  const root = sharedPath('data');
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.nii(\.gz)?$/.test(e.name)) out.push(path.relative(root, p));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+function sha256(a: ArrayBufferView): string {
+  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+}
+
+/** Our voxels as SimpleITK's array dtype would hold them, then as float64 (the reference hashes that). */
+function asSitkFloat64(data: VoxelArray, sitkDtype: string): Float64Array {
+  const out = Float64Array.from(data);
+  if (sitkDtype === 'float32') for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** The transform SimpleITK takes: the qform whenever qform_code > 0, else ours (the sform). */
+function sitkAffine(im: NiftiImage): Mat4 {
+  return im.header.qformCode > 0 && im.header.qform ? im.header.qform : im.affine;
+}
+
+const FILES = sharedNiftiFiles();
+const WRITABLE: Record<string, NiftiWriteDatatype> = { uint8: 'uint8', int16: 'int16', int32: 'int32', float32: 'float32', float64: 'float64' };
+
+describeWithSharedData(`every shared NIfTI file (${FILES.length}) against nibabel and SimpleITK`, ['data'], () => {
+  let refs = new Map<string, Reference>();
+  let written = new Map<string, Reference>();
+  let tmp = '';
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'seahorse-io-parity-'));
+    const list = path.join(tmp, 'files.txt');
+    writeFileSync(list, FILES.map((f) => sharedPath('data', f)).join('\n'));
+    const ref = await runPythonReference<Reference[]>('io_read_reference.py', [list]);
+    refs = new Map(ref.map((r) => [path.relative(sharedPath('data'), r.file), r]));
+
+    // Write every file back (stored type, or float64 when scaled), then read those with both tools.
+    const outList: string[] = [];
+    for (const rel of FILES) {
+      const im = readNifti(sharedPath('data', rel), { keepStoredType: true });
+      const out = path.join(tmp, rel.replace(/[\\/]/g, '__'));
+      writeNifti(out, im, { datatype: WRITABLE[im.header.scaled ? 'float64' : im.header.datatype] ?? 'float64', compressionLevel: 1 });
+      outList.push(out);
+    }
+    writeFileSync(list, outList.join('\n'));
+    const back = await runPythonReference<Reference[]>('io_read_reference.py', [list]);
+    written = new Map(back.map((r, i) => [FILES[i]!, r]));
+  }, 300_000);
+
+  afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+
+  it('found the shared files and a reference for each', () => {
+    expect(FILES.length).toBeGreaterThanOrEqual(400);
+    expect(refs.size).toBe(FILES.length);
+    expect(written.size).toBe(FILES.length);
+  });
+
+  it.each(FILES)('%s: reads like nibabel and SimpleITK, and writes back identically', (rel) => {
+    const ref = refs.get(rel)!;
+    const im = readNifti(sharedPath('data', rel));
+    const nb = ref.nibabel;
+
+    // nibabel: float64 voxels after scaling, byte for byte; stored type byte for byte.
+    expect([...im.shapeXYZ]).toEqual(nb.shape.slice(0, 3));
+    expect(sha256(im.data), 'get_fdata(dtype=float64)').toBe(nb.fdataSha256);
+    const kept = readNifti(sharedPath('data', rel), { keepStoredType: true });
+    if (!kept.header.scaled) {
+      expect(kept.header.datatype).toBe(nb.rawDtype);
+      expect(sha256(kept.data), 'raw dataobj').toBe(nb.rawSha256);
+    } else {
+      expect(kept.data).toBeInstanceOf(Float64Array);
+    }
+    expect(maxAbsDiff(im.affine, nb.affine.flat())).toBeLessThanOrEqual(AFFINE_ATOL);
+    expect(orientationCodes(im)).toBe(nb.axcodes);
+
+    // SimpleITK: the [Z,Y,X] view is GetArrayFromImage, spacing is reversed(GetSpacing()).
+    const sk = ref.sitk;
+    const zyx = toZYX(im);
+    expect([...zyx.shapeZYX]).toEqual(sk.arrayShape);
+    expect(sha256(asSitkFloat64(zyx.data, sk.arrayDtype)), 'GetArrayFromImage').toBe(sk.float64Sha256);
+    expect(maxAbsDiff(zyx.spacingZYX, [...sk.spacing].reverse())).toBeLessThanOrEqual(SPACING_ATOL);
+    const itk = sitkAffine(im);
+    expect(maxAbsDiff(originXYZ(itk, 'LPS'), sk.origin)).toBeLessThanOrEqual(AFFINE_ATOL);
+    expect(maxAbsDiff(directionMatrix(itk, 'LPS'), sk.direction)).toBeLessThanOrEqual(AFFINE_ATOL);
+
+    // Written by Seahorse: nibabel and SimpleITK read back what they read from the original.
+    const w = written.get(rel)!;
+    expect(w.nibabel.fdataSha256, 'nibabel get_fdata of the written file').toBe(nb.fdataSha256);
+    expect(maxAbsDiff(w.nibabel.affine.flat(), nb.affine.flat())).toBeLessThanOrEqual(AFFINE_ATOL);
+    expect(w.nibabel.axcodes).toBe(nb.axcodes);
+    expect(sha256(asSitkFloat64(im.data, w.sitk.arrayDtype)), 'SimpleITK array of the written file').toBe(w.sitk.float64Sha256);
+    expect(maxAbsDiff(w.sitk.spacing, sk.spacing)).toBeLessThanOrEqual(SPACING_ATOL);
+    expect(maxAbsDiff(w.sitk.origin, sk.origin)).toBeLessThanOrEqual(AFFINE_ATOL);
+    expect(maxAbsDiff(w.sitk.direction, sk.direction)).toBeLessThanOrEqual(AFFINE_ATOL);
+    expect(spacingXYZ(im).every((s) => s > 0)).toBe(true);
+  });
+});
