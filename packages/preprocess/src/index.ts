@@ -15,3 +15,4 @@ export {
   reorient, orientationOf, orientationCodesOf, parseOrientationCodes, orientationToCodes,
   type OrientationCodes, type AxisOrientation,
 } from './orientation.js';
+export { pad, padToMultiple, crop, cropPadding, splitPadding, type PadPlacement, type PadOptions, type PaddingXYZ } from './pad-crop.js';
