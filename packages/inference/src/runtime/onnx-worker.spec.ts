@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpy, runPythonReference } from '@seahorse/testkit';
+import type { ShapeZYX } from '@seahorse/io';
+import { planTiling } from '../tiling/plan.js';
+import { slidingWindowInference } from '../tiling/sliding-window.js';
+import { cudaStatus } from './cuda.js';
+import { OnnxSessionWorker } from './onnx-worker.js';
+import { resolveRuntimeOptions } from './runtime-options.js';
+import { writeContextNetwork } from './tiny-onnx.test-helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-runtime-'));
+const model = path.join(dir, 'context.onnx');
+const logitsModel = path.join(dir, 'context-logits.onnx');
+let worker: OnnxSessionWorker;
+
+beforeAll(async () => {
+  writeContextNetwork(model);
+  writeContextNetwork(logitsModel, { logits: true });
+  worker = await OnnxSessionWorker.start([{ name: 'context', path: model }], { intraOpThreads: 1 });
+});
+afterAll(async () => { await worker?.close(); });
+
+interface TilingReference { input: string; posteriors: string; windows: number[][] }
+
+async function innereyeAgainstPython(shape: ShapeZYX, patch: ShapeZYX, seed: number) {
+  const out = mkdtempSync(path.join(dir, 'ref-'));
+  const ref = await runPythonReference<TilingReference>('inference_runtime_tiling.py',
+    [model, out, ...shape.map(String), ...patch.map(String), '16', String(seed)]);
+  const input = readNpy(ref.input).data as Float32Array;
+  const expected = readNpy(ref.posteriors).data as Float32Array;
+  const plan = planTiling(shape, { mode: 'innereye', patchZYX: patch });
+  const got = await slidingWindowInference(input, 1, 3, plan, (p, s) => worker.run(0, p, 1, s));
+  let maxDiff = 0;
+  for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+  return { plan, ref, input, got, maxDiff };
+}
+
+describe('innereye tiling on a context- and position-dependent ONNX network, against the Python reference', () => {
+  it('default crop (128, 176, 176): two z patches, the second shifted to end at the border', async () => {
+    const { plan, ref, input, got, maxDiff } = await innereyeAgainstPython([140, 30, 20], [128, 176, 176], 7);
+    expect(ref.windows).toEqual([[0, 0, 0], [16, 0, 0]]);
+    expect(plan.windows.map((w) => [...w.startZYX])).toEqual(ref.windows);
+    expect(maxDiff).toBeLessThan(1e-6);
+    // The network really depends on where the patch was cut: one whole pass gives other posteriors.
+    const whole = await slidingWindowInference(input, 1, 3, planTiling([140, 30, 20], { mode: 'whole' }), (p, s) => worker.run(0, p, 1, s));
+    let diff = 0;
+    for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i]! - whole[i]!));
+    expect(diff).toBeGreaterThan(1e-2);
+  });
+
+  it('small patches: shifted last patches on every axis, lexicographic overwrite order', async () => {
+    const { plan, ref, maxDiff } = await innereyeAgainstPython([37, 21, 50], [16, 16, 32], 11);
+    expect(plan.windows.map((w) => [...w.startZYX])).toEqual(ref.windows);
+    expect(plan.windows.length).toBe(3 * 2 * 2);
+    expect(maxDiff).toBeLessThan(1e-6);
+  });
+});
+
+describe('OnnxSessionWorker', () => {
+  it('reports the model inputs and outputs', () => {
+    expect(worker.members[0]!.inputs[0]).toEqual({ name: 'input', shape: [1, 1, 'z', 'y', 'x'], type: 'float32' });
+    expect(worker.members[0]!.outputs[0]!.name).toBe('posteriors');
+  });
+
+  it("applies softmax itself for outputKind 'logits', matching the in-graph softmax", async () => {
+    const w = await OnnxSessionWorker.start([{ name: 'logits', path: logitsModel }], { intraOpThreads: 1, outputKind: 'logits' });
+    try {
+      const x = Float32Array.from({ length: 6 * 7 * 8 }, (_, i) => Math.cos(i));
+      const a = await worker.run(0, x, 1, [6, 7, 8]);
+      const b = await w.run(0, x, 1, [6, 7, 8]);
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+      expect(d).toBeLessThan(1e-6);
+    } finally { await w.close(); }
+  });
+
+  it('keeps the event loop free while a session runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const x = new Float32Array(96 * 96 * 96).fill(0.5);
+    const started = Date.now();
+    await worker.run(0, x, 1, [96, 96, 96]);
+    const elapsed = Date.now() - started;
+    clearInterval(timer);
+    // While the worker computed, the main thread kept running timers (not a timing assertion:
+    // it only checks that timers fired at all during the run, which a blocked loop cannot do).
+    expect(elapsed).toBeGreaterThan(0);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('runs requests one at a time and returns each its own result', async () => {
+    const a = Float32Array.from({ length: 8 * 8 * 8 }, (_, i) => i / 512);
+    const b = Float32Array.from({ length: 8 * 8 * 8 }, (_, i) => 1 - i / 512);
+    const [ra, rb, ra2] = await Promise.all([worker.run(0, a, 1, [8, 8, 8]), worker.run(0, b, 1, [8, 8, 8]), worker.run(0, a, 1, [8, 8, 8])]);
+    expect(Array.from(ra!)).toEqual(Array.from(ra2!));
+    expect(Array.from(ra!)).not.toEqual(Array.from(rb!));
+  });
+
+  it('fails with typed errors: bad file, bad input, unknown options, CUDA missing', async () => {
+    const bad = path.join(dir, 'not-a-model.onnx');
+    writeFileSync(bad, 'hello');
+    await expect(OnnxSessionWorker.start([{ name: 'bad', path: bad }])).rejects.toMatchObject({
+      code: 'SESSION_FAILED', message: expect.stringContaining('not-a-model.onnx'),
+    });
+    await expect(worker.run(0, new Float32Array(10), 1, [2, 2, 2])).rejects.toMatchObject({ code: 'INVALID_SHAPE' });
+    await expect(worker.run(0, new Float32Array(2 * 8), 2, [2, 2, 2])).rejects.toMatchObject({
+      code: 'WORKER_FAILED', message: expect.stringContaining('member context'),
+    });
+    expect(() => resolveRuntimeOptions({ intraOpThreads: 0 })).toThrow(/runtime option 'intraOpThreads'.*got 0/);
+    if (!cudaStatus().available) {
+      await expect(OnnxSessionWorker.start([{ name: 'm', path: model }], { executionProvider: 'cuda' })).rejects.toMatchObject({
+        code: 'CUDA_UNAVAILABLE', message: expect.stringContaining("use executionProvider 'cpu'"),
+      });
+    }
+    // the worker still serves after a failed run
+    const ok = await worker.run(0, new Float32Array(8), 1, [2, 2, 2]);
+    expect(ok.length).toBe(24);
+  });
+});
