@@ -1,2 +1,3 @@
 // Entry point that Temporal bundles for the workflow sandbox.
 export * from './skeleton-workflows.js';
+export * from './cohort-evaluation.js';

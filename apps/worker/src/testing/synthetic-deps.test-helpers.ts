@@ -1,0 +1,86 @@
+// Lightweight compute dependencies for orchestration tests: real files, real Temporal, but
+// "images" are small JSON files, so hundreds of subjects run in seconds. The real compute
+// (NIfTI, ONNX, metrics) is wired in apps/worker/src/cohort-deps.ts and tested end to end there.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CohortDeps, PlannedSubject } from '@seahorse/workflows';
+
+/** A synthetic subject: its "image" holds `value`; `corrupt` makes it unreadable. */
+export interface SyntheticSubject {
+  id: string;
+  value: number;
+  corrupt?: boolean;
+}
+
+class NiftiFormatError extends Error {
+  override name = 'NiftiFormatError';
+}
+
+/** Writes a synthetic cohort (dataset.json + one image and one label file per subject). */
+export function writeSyntheticCohort(dir: string, subjects: SyntheticSubject[]): string {
+  mkdirSync(dir, { recursive: true });
+  for (const s of subjects) {
+    writeFileSync(path.join(dir, `${s.id}.img`), s.corrupt ? 'corrupt' : JSON.stringify({ value: s.value }));
+    writeFileSync(path.join(dir, `${s.id}.gt`), JSON.stringify({ value: 100 }));
+  }
+  const file = path.join(dir, 'dataset.json');
+  writeFileSync(file, JSON.stringify({ subjects: subjects.map((s) => s.id) }));
+  return file;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Synthetic compute: `inferMs` of simulated inference per subject, in `steps` heartbeated steps. */
+export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}): CohortDeps {
+  const inferMs = options.inferMs ?? 0;
+  const steps = options.steps ?? 4;
+  const read = (file: string) => {
+    const text = readFileSync(file, 'utf8');
+    try {
+      return JSON.parse(text) as { value: number };
+    } catch {
+      throw new NiftiFormatError(`${file}: not a valid image (field: magic)`);
+    }
+  };
+  return {
+    async loadSubjects(datasetFile) {
+      const dir = path.dirname(datasetFile);
+      const { subjects } = JSON.parse(readFileSync(datasetFile, 'utf8')) as { subjects: string[] };
+      return subjects.map((id): PlannedSubject => ({
+        id, images: [path.join(dir, `${id}.img`)],
+        groundTruth: { kind: 'masks', masks: { structure_A: path.join(dir, `${id}.gt`) } },
+      }));
+    },
+    async describeModel(modelDir) {
+      return { fingerprint: `synthetic:${modelDir}`, name: 'synthetic', version: '1', structures: ['structure_A'] };
+    },
+    async validateSubject(subject) {
+      for (const f of subject.images) read(f);
+    },
+    async segmentSubject({ subject, outDir, onProgress, signal }) {
+      const { value } = read(subject.images[0]!);
+      for (let i = 0; i < steps; i++) {
+        if (signal.aborted) throw new Error('cancelled');
+        onProgress({ step: 'patch', done: i, total: steps });
+        await sleep(inferMs / steps);
+      }
+      mkdirSync(outDir, { recursive: true });
+      const file = path.join(outDir, 'segmentation.nii.gz');
+      writeFileSync(`${file}.tmp`, JSON.stringify({ value }));
+      renameSync(`${file}.tmp`, file);
+      return { segmentationFile: file };
+    },
+    async measureSubject({ segmentationFile }) {
+      const { value } = JSON.parse(readFileSync(segmentationFile, 'utf8')) as { value: number };
+      return [{ structure: 'structure_A', dice: value / 100, hausdorffMm: 100 - value, meanDistanceMm: (100 - value) / 10 }];
+    },
+    async writeReports({ outDir, results, failures }) {
+      const rows = results.flatMap((r) => r.rows.map((row) => `${r.subjectId},${row.structure},${row.dice.toFixed(3)}`)).sort();
+      const metricsCsv = path.join(outDir, 'metrics.csv');
+      writeFileSync(metricsCsv, `Patient,Structure,Dice\n${rows.join('\n')}\n`);
+      const failuresFile = path.join(outDir, 'failures.csv');
+      writeFileSync(failuresFile, failures.map((f) => `${f.subjectId},${f.reason}`).join('\n'));
+      return { metricsCsv, aggregatesCsv: failuresFile, markdownFile: failuresFile, reportHtml: failuresFile, plots: [], markdown: `${results.length} results` };
+    },
+  };
+}
