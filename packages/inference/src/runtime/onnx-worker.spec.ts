@@ -31,7 +31,7 @@ async function innereyeAgainstPython(shape: ShapeZYX, patch: ShapeZYX, seed: num
     [model, out, ...shape.map(String), ...patch.map(String), '16', String(seed)]);
   const input = readNpy(ref.input).data as Float32Array;
   const expected = readNpy(ref.posteriors).data as Float32Array;
-  const plan = planTiling(shape, { mode: 'innereye', patchZYX: patch });
+  const plan = planTiling(shape, { mode: 'innereye', patchZYX: [...patch] });
   const got = await slidingWindowInference(input, 1, 3, plan, (p, s) => worker.run(0, p, 1, s));
   let maxDiff = 0;
   for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));

@@ -12,7 +12,8 @@ export type InferenceErrorCode =
   | 'MODEL_IO_MISMATCH'
   | 'WORKER_FAILED'
   | 'WORKER_CLOSED'
-  | 'OUTPUT_WRITE_FAILED';
+  | 'OUTPUT_WRITE_FAILED'
+  | 'UNSUPPORTED_PREPROCESSING';
 
 /** An error from `@seahorse/inference`'s runtime (tiling, sessions, ensembling, outputs). */
 export class InferenceRuntimeError extends Error {
