@@ -1,9 +1,10 @@
 """Reads many NIfTI files with nibabel and SimpleITK and prints, as JSON, what each sees.
 
-Usage: io_read_reference.py LIST_FILE
+Usage: io_read_reference.py LIST_FILE [--no-sitk]
 LIST_FILE holds one NIfTI path per line. For each file the output has:
 - nibabel: shape, stored dtype, affine (4x4), aff2axcodes, sha256 of get_fdata(dtype=float64) and of the
-  raw dataobj, both as x-fastest (Fortran order) little-endian bytes, plus sum/min/max of get_fdata;
+  raw dataobj, both as x-fastest (Fortran order) little-endian bytes, plus the sum of its finite values;
+  for 4-D files also the hashes of each volume [..., i];
 - sitk: size, spacing, origin, direction (LPS), pixel type, array dtype, and sha256 of GetArrayFromImage cast to
   float64 (C order [Z,Y,X], which is x-fastest too).
 Arrays are compared by hash so that a whole cohort fits in one Python call.
@@ -22,11 +23,11 @@ def sha(a: np.ndarray, order: str) -> str:
     return hashlib.sha256(a.tobytes(order=order)).hexdigest()
 
 
-def one(path: str) -> dict:
+def one(path: str, with_sitk: bool) -> dict:
     out: dict = {"file": path}
     img = nib.load(path)
     f = img.get_fdata(dtype=np.float64)
-    raw = np.asanyarray(img.dataobj)
+    raw = np.asanyarray(img.dataobj)  # the stored type when no scaling applies, else scaled
     out["nibabel"] = {
         "shape": [int(s) for s in img.shape],
         "dtype": str(img.get_data_dtype().newbyteorder('=')),
@@ -35,9 +36,18 @@ def one(path: str) -> dict:
         "axcodes": "".join(nib.aff2axcodes(img.affine)),
         "fdataSha256": sha(f, 'F'),
         "rawSha256": sha(raw, 'F'),
-        "sum": float(f.sum()), "min": float(f.min()), "max": float(f.max()),
+        "finiteSum": float(f[np.isfinite(f)].sum()),
     }
-    im = sitk.ReadImage(path)
+    if f.ndim == 4:
+        out["nibabel"]["volumeSha256"] = [sha(f[..., i], 'F') for i in range(f.shape[3])]
+        out["nibabel"]["volumeRawSha256"] = [sha(raw[..., i], 'F') for i in range(raw.shape[3])]
+    if not with_sitk:
+        return out
+    try:
+        im = sitk.ReadImage(path)
+    except RuntimeError as err:
+        out["sitk"] = {"error": str(err)}
+        return out
     arr = sitk.GetArrayFromImage(im)
     out["sitk"] = {
         "size": list(im.GetSize()),
@@ -55,7 +65,8 @@ def one(path: str) -> dict:
 def main() -> None:
     with open(sys.argv[1]) as fh:
         files = [line.strip() for line in fh if line.strip()]
-    print(json.dumps([one(p) for p in files]))
+    with_sitk = "--no-sitk" not in sys.argv[2:]
+    print(json.dumps([one(p, with_sitk) for p in files]))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { gunzipSync } from 'node:zlib';
-import { niftiAffine, qformAffine, sformAffine, type AffineSource } from './affine.js';
+import { niftiAffine, qformAffine, sformAffine, spatialPixdims, type AffineSource } from './affine.js';
 import { NiftiFormatError } from './errors.js';
 import {
   NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES, niftiDatatype, parseNiftiHeader,
@@ -225,6 +225,8 @@ export function decodeNifti(bytes: Uint8Array, file = '<buffer>', options: ReadN
   const outBytes = keep ? 0 : 8;
 
   const { shape, volumeCount, voxels, totalVoxels } = validateDims(header, file, size, outBytes, options.maxBytes ?? totalmem());
+  // Voxel sizes must be finite even when the sform is used: SimpleITK takes its spacing from them.
+  spatialPixdims(header, file);
   const volumeIndex = options.volumeIndex ?? 0;
   if (options.volumeIndex === undefined && volumeCount > 1) {
     throw new NiftiFormatError('VOLUME_INDEX', file, 'dim[4]',
