@@ -34,6 +34,18 @@ export const RunSpec = z.object({
     })
     .strict()
     .default({}),
+  /**
+   * Activity timeouts, in seconds. A crashed worker is noticed after `heartbeat` seconds during
+   * inference, and after `orchestration` seconds during the short per-subject steps.
+   */
+  timeouts: z
+    .object({
+      orchestration: z.number().int().min(1).max(86_400).default(600),
+      heartbeat: z.number().int().min(1).max(3_600).default(120),
+      inference: z.number().int().min(60).max(7 * 86_400).default(4 * 3_600),
+    })
+    .strict()
+    .default({ orchestration: 600, heartbeat: 120, inference: 4 * 3_600 }),
   /** Retries of transient activity failures (bad input is never retried). */
   maxAttempts: z.number().int().min(1).max(20).default(5),
 }).strict();

@@ -164,6 +164,12 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       const plan = loadPlan(spec);
       const subject = subjectOf(spec, subjectId);
       const dir = subjectDir(spec.out, subjectId);
+      const existing = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
+      if (existing?.format === RESULT_FORMAT_VERSION && existing.key === key) {
+        // A retry after a crash between the commit and its report: the commit stands.
+        emit('measureSubject', 'cached', subjectId);
+        return { rows: existing.rows.length };
+      }
       const segmentationFile = path.join(dir, 'segmentation.nii.gz');
       if (!existsSync(segmentationFile)) {
         throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${segmentationFile}`, 'MissingSegmentation');

@@ -89,10 +89,10 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
     initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: spec.maxAttempts,
     nonRetryableErrorTypes: [...BAD_INPUT_ERROR_TYPES],
   };
-  const orchestration = proxyActivities<CohortActivities>({ startToCloseTimeout: '10m', retry });
+  const orchestration = proxyActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
   const inference = proxyActivities<CohortActivities>({
     taskQueue: spec.inferenceTaskQueue ?? workflowInfo().taskQueue,
-    startToCloseTimeout: '4h', heartbeatTimeout: '2m', retry,
+    startToCloseTimeout: spec.timeouts.inference * 1000, heartbeatTimeout: spec.timeouts.heartbeat * 1000, retry,
   });
 
   setHandler(pauseSignal, () => void (paused = true));
