@@ -76,7 +76,8 @@ function mutate(base: Uint8Array, rand: () => number): Uint8Array {
   if (rand() < 0.1) {
     const gz = Uint8Array.from(gzipSync(b));
     if (rand() < 0.5) return gz.subarray(0, Math.floor(rand() * gz.length));
-    gz[10 + Math.floor(rand() * (gz.length - 10))] ^= 0xff;
+    const at = 10 + Math.floor(rand() * (gz.length - 10));
+    gz[at] = gz[at]! ^ 0xff;
     return gz;
   }
   return b;
