@@ -13,3 +13,18 @@ export {
   computeStructureMetrics, computeExtendedStructureMetrics,
   type StructureMetrics, type ExtendedStructureMetrics, type StructureMetricsOptions,
 } from './structure-metrics.js';
+export { formatFixed, roundHalfEven } from './reports/format-number.js';
+export {
+  numpySum, describeLikePandas, fullStatistics, studentTQuantile,
+  type PandasDescribe, type FullStatistics,
+} from './reports/statistics.js';
+export {
+  metricsCsv, metricsAggregates, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsStatisticsJson,
+  validateResults, compareCodePoints, METRIC_COLUMNS, AGGREGATE_COLUMNS,
+  type SubjectStructureMetrics, type StructureAggregate, type MetricColumn,
+} from './reports/metrics-tables.js';
+export { boxStatistics, boxPlotSvg, svgToPng, metricBoxes, type BoxStatistics, type BoxPlotOptions } from './reports/boxplot.js';
+export { writeFileAtomic } from './reports/atomic-write.js';
+export {
+  writeMetricsReports, REPORT_FILES, BOXPLOT_STEMS, type WriteReportsOptions, type WrittenReports,
+} from './reports/write-reports.js';

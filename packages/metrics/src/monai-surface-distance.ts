@@ -5,8 +5,9 @@ import { assertSameGrid } from './grid.js';
 import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
 
 /**
- * Linear-interpolation quantile of ascending `sorted` values (numpy's default `method='linear'`,
- * and `torch.quantile`'s): index `h = (n−1)·q`, `s[⌊h⌋] + (h−⌊h⌋)·(s[⌊h⌋+1] − s[⌊h⌋])`.
+ * Linear-interpolation quantile of ascending `sorted` values, bit for bit as numpy's default
+ * (`np.percentile(..., method='linear')`, which pandas uses too): virtual index
+ * `h = (n·q + (1 − q)) − 1`, then numpy's `_lerp` (`a + (b−a)·t` for t < 0.5, `b − (b−a)·(1−t)` otherwise).
  * @param q - In [0, 1].
  * @returns NaN for an empty array.
  * @example
@@ -17,13 +18,14 @@ import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
 export function quantileLinear(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  const h = (n - 1) * q;
+  const h = Math.min(Math.max(n * q + (1 - q) - 1, 0), n - 1);
   const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
+  const t = h - lo;
   const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  if (a === b) return a;
-  return a + (h - lo) * (b - a);
+  const b = sorted[Math.min(lo + 1, n - 1)]!;
+  if (t === 0) return a;
+  const diff = b - a;
+  return t < 0.5 ? a + diff * t : b - diff * (1 - t);
 }
 
 /**

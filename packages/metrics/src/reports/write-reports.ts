@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import { boxPlotSvg, metricBoxes, svgToPng } from './boxplot.js';
+import {
+  METRIC_COLUMNS, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsCsv, metricsStatisticsJson,
+  validateResults, type MetricColumn, type SubjectStructureMetrics,
+} from './metrics-tables.js';
+
+/** File names written by {@link writeMetricsReports}, inside its folder. */
+export const REPORT_FILES = {
+  metricsCsv: 'metrics.csv',
+  aggregatesCsv: 'metrics_aggregates.csv',
+  aggregatesMarkdown: 'metrics_aggregates.md',
+  statisticsJson: 'metrics_statistics.json',
+} as const;
+
+/** The box plot file stem of each metric: InnerEye's `metrics_boxplot` for Dice. */
+export const BOXPLOT_STEMS: Record<MetricColumn, string> = {
+  DiceNumeric: 'metrics_boxplot',
+  HausdorffDistance_mm: 'metrics_boxplot_HausdorffDistance_mm',
+  MeanDistance_mm: 'metrics_boxplot_MeanDistance_mm',
+};
+
+const TITLES: Record<MetricColumn, string> = {
+  DiceNumeric: 'Dice score',
+  HausdorffDistance_mm: 'Hausdorff distance (mm)',
+  MeanDistance_mm: 'Mean surface distance (mm)',
+};
+
+/** Options of {@link writeMetricsReports}. */
+export interface WriteReportsOptions {
+  /** Appended to each plot title, e.g. `"for epoch 120, test set"`. Default none. */
+  readonly titleSuffix?: string;
+  /** Also render each SVG box plot to PNG. Default true. */
+  readonly png?: boolean;
+}
+
+/** What {@link writeMetricsReports} wrote. */
+export interface WrittenReports {
+  /** Absolute paths, in the order written. */
+  readonly files: string[];
+  /** Why the box plots were skipped, when they were (InnerEye skips them when no structure has two values). */
+  readonly boxplotsSkipped?: string;
+}
+
+/**
+ * Writes every report for a list of per-subject, per-structure results into `folder` (created
+ * when missing), each file atomically: `metrics.csv` and `metrics_aggregates.csv` (byte for byte
+ * as InnerEye's pandas code), `metrics_aggregates.md` (the model card's table),
+ * `metrics_statistics.json` (every statistic, with quartiles and 95% CIs) and, per metric, a box
+ * plot as SVG and PNG (`metrics_boxplot.{svg,png}` for Dice, `metrics_boxplot_<metric>.{svg,png}`
+ * for the distances).
+ * @throws MetricsError `BAD_RESULTS` for an invalid result list, `WRITE_FAILED` when a file cannot be written.
+ * @example
+ * ```ts
+ * const rows = computeStructureMetrics(seg, [gtL, gtR], { structures: ['hippocampus_L', 'hippocampus_R'] })
+ *   .map((m) => ({ subject: '007', ...m }));
+ * writeMetricsReports('/runs/42/reports', rows);
+ * ```
+ */
+export function writeMetricsReports(
+  folder: string, results: readonly SubjectStructureMetrics[], options: WriteReportsOptions = {},
+): WrittenReports {
+  validateResults(results);
+  const files: string[] = [];
+  const put = (name: string, content: string | Uint8Array) => {
+    const file = path.resolve(folder, name);
+    writeFileAtomic(file, content);
+    files.push(file);
+  };
+  put(REPORT_FILES.metricsCsv, metricsCsv(results));
+  put(REPORT_FILES.aggregatesCsv, metricsAggregatesCsv(results));
+  put(REPORT_FILES.aggregatesMarkdown, metricsAggregatesMarkdown(results));
+  put(REPORT_FILES.statisticsJson, metricsStatisticsJson(results));
+  const diceBoxes = metricBoxes(results, 'DiceNumeric');
+  if (!diceBoxes.some((b) => b.values.length > 1)) {
+    return { files, boxplotsSkipped: 'no structure has more than one finite value' };
+  }
+  for (const metric of METRIC_COLUMNS) {
+    const title = options.titleSuffix ? `${TITLES[metric]} ${options.titleSuffix}` : TITLES[metric];
+    const svg = boxPlotSvg(metricBoxes(results, metric), { title, yLabel: metric });
+    put(`${BOXPLOT_STEMS[metric]}.svg`, svg);
+    if (options.png ?? true) put(`${BOXPLOT_STEMS[metric]}.png`, svgToPng(svg));
+  }
+  return { files };
+}
