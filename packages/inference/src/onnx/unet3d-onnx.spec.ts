@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { expectedUNet3DShapes, type UNet3DArchitecture } from '../checkpoint/innereye-unet3d.js';
+import type { StateDict } from '../checkpoint/torch-checkpoint.js';
+import { onnx, readOnnxSignature } from './onnx-graph.js';
+import { runOnnxOnVolume } from './onnx-run.test-helpers.js';
+import { INNEREYE_BATCHNORM_EPS, buildUNet3DOnnx, foldIntoConv } from './unet3d-onnx.js';
+
+/** A deterministic pseudo-random state_dict for `arch` (running_var kept positive). */
+function syntheticStateDict(arch: UNet3DArchitecture): StateDict {
+  let seed = 12345;
+  const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 - 0.5; };
+  const tensors = new Map<string, { dtype: 'float32' | 'int64'; shape: number[]; data: Float32Array | undefined }>();
+  for (const [key, shape] of expectedUNet3DShapes(arch)) {
+    if (key.endsWith('num_batches_tracked')) { tensors.set(key, { dtype: 'int64', shape, data: undefined }); continue; }
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = Float32Array.from({ length: n }, () => (key.endsWith('running_var') ? 0.5 + Math.abs(rand()) : rand()));
+    tensors.set(key, { dtype: 'float32', shape, data });
+  }
+  return { file: 'synthetic.ckpt', tensors, nonTensorKeys: [] };
+}
+
+const arch: UNet3DArchitecture = { kind: 'innereye-unet3d', inputChannels: 2, initialFeatureChannels: 4, downsamplings: 2, classes: 3, kernelSize: 3, keyPrefix: 'model.' };
+
+describe('buildUNet3DOnnx', () => {
+  const sd = syntheticStateDict(arch);
+  const bytes = buildUNet3DOnnx(sd, arch);
+  const model = onnx.ModelProto.decode(bytes);
+  const nodes = model.graph!.node!;
+
+  it('declares input [batch, C, z, y, x] and softmax output [batch, classes, z, y, x] with dynamic batch and spatial axes', () => {
+    const sig = readOnnxSignature(bytes);
+    expect(sig.inputs).toEqual([{ name: 'input', dims: ['batch', 2, 'z', 'y', 'x'] }]);
+    expect(sig.outputs).toEqual([{ name: 'posteriors', dims: ['batch', 3, 'z', 'y', 'x'] }]);
+    expect(JSON.parse(sig.metadata['seahorse.architecture']!)).toMatchObject({ initialFeatureChannels: 4, downsamplings: 2 });
+    expect(Number(model.opsetImport![0]!.version)).toBe(17);
+  });
+
+  it('uses only Conv, BatchNormalization, ConvTranspose, Relu, Add and one final Softmax over classes', () => {
+    const count = (op: string): number => nodes.filter((n) => n.opType === op).length;
+    // per block: encoder 2 conv, decoder 1 convT, synthesis 3 conv; plus the output conv
+    expect(count('Conv')).toBe(3 * 2 + 2 * 3 + 1);
+    expect(count('ConvTranspose')).toBe(2);
+    expect(count('BatchNormalization')).toBe(3 * 2 + 2 * 3);
+    expect(count('Add')).toBe(3 + 2 * 2);
+    expect(count('Softmax')).toBe(1);
+    expect(new Set(nodes.map((n) => n.opType))).toEqual(new Set(['Conv', 'BatchNormalization', 'ConvTranspose', 'Relu', 'Add', 'Softmax']));
+    const last = nodes[nodes.length - 1]!;
+    expect([last.opType, last.attribute![0]!.name, Number(last.attribute![0]!.i)]).toEqual(['Softmax', 'axis', 1]);
+    const bn = nodes.find((n) => n.opType === 'BatchNormalization')!;
+    expect(bn.attribute!.find((a) => a.name === 'epsilon')!.f).toBeCloseTo(INNEREYE_BATCHNORM_EPS, 12);
+    const up = nodes.find((n) => n.opType === 'ConvTranspose')!;
+    const ints = (name: string): number[] => up.attribute!.find((a) => a.name === name)!.ints!.map(Number);
+    expect([ints('kernel_shape'), ints('strides'), ints('pads')]).toEqual([[4, 4, 4], [2, 2, 2], [1, 1, 1, 1, 1, 1]]);
+    const strided = nodes.filter((n) => n.opType === 'Conv' && n.attribute!.find((a) => a.name === 'strides')!.ints!.map(Number)[0] === 2);
+    expect(strided.map((n) => n.name)).toEqual(['_layers.1.block1.conv1', '_layers.2.block1.conv1']);
+  });
+
+  it('runs on volumes of different sizes (multiples of 2^downsamplings) and keeps their spatial shape', async () => {
+    for (const shape of [[4, 8, 12], [8, 4, 4]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const { data, dims } = await runOnnxOnVolume(bytes, Float32Array.from({ length: 2 * n }, (_, i) => Math.sin(i)), [2, ...shape]);
+      expect(dims).toEqual([1, 3, ...shape]);
+      for (let i = 0; i < n; i++) expect(data[i]! + data[n + i]! + data[2 * n + i]!).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('batchNorm "fold" removes every BatchNormalization and gives the same posteriors within 1e-5', async () => {
+    const folded = buildUNet3DOnnx(sd, arch, { batchNorm: 'fold' });
+    expect(onnx.ModelProto.decode(folded).graph!.node!.some((n) => n.opType === 'BatchNormalization')).toBe(false);
+    const input = Float32Array.from({ length: 2 * 8 * 8 * 8 }, (_, i) => Math.cos(i * 0.37));
+    const a = await runOnnxOnVolume(bytes, input, [2, 8, 8, 8]);
+    const b = await runOnnxOnVolume(folded, input, [2, 8, 8, 8]);
+    let max = 0;
+    for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
+    expect(max).toBeLessThan(1e-5);
+  });
+});
+
+describe('foldIntoConv', () => {
+  it('scales each output channel by γ/√(σ²+ε) and shifts the bias, on the output axis of Conv and ConvTranspose', () => {
+    const bn = { gamma: Float32Array.of(2, 0.5), beta: Float32Array.of(1, -1), mean: Float32Array.of(3, -2), variance: Float32Array.of(4, 0.25) };
+    const s = [2 / Math.sqrt(4 + 1e-5), 0.5 / Math.sqrt(0.25 + 1e-5)];
+    // Conv [out=2, in=1, 1, 1, 2]
+    const conv = foldIntoConv(Float32Array.of(1, 2, 3, 4), [2, 1, 1, 1, 2], 0, undefined, bn);
+    expect(Array.from(conv.weight)).toEqual([1 * s[0]!, 2 * s[0]!, 3 * s[1]!, 4 * s[1]!].map(Math.fround));
+    expect(Array.from(conv.bias)).toEqual([-3 * s[0]! + 1, 2 * s[1]! - 1].map(Math.fround));
+    // ConvTranspose [in=2, out=2, 1, 1, 1] with bias
+    const convT = foldIntoConv(Float32Array.of(1, 2, 3, 4), [2, 2, 1, 1, 1], 1, Float32Array.of(10, 20), bn);
+    expect(Array.from(convT.weight)).toEqual([1 * s[0]!, 2 * s[1]!, 3 * s[0]!, 4 * s[1]!].map(Math.fround));
+    expect(Array.from(convT.bias)).toEqual([(10 - 3) * s[0]! + 1, (20 + 2) * s[1]! - 1].map(Math.fround));
+  });
+});
