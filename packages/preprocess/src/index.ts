@@ -16,3 +16,6 @@ export {
   type OrientationCodes, type AxisOrientation,
 } from './orientation.js';
 export { pad, padToMultiple, crop, cropPadding, splitPadding, type PadPlacement, type PadOptions, type PaddingXYZ } from './pad-crop.js';
+export { gridOf, gridWithSpacing, assertGridFits, DEFAULT_MAX_VOXELS, type GridXYZ } from './grid.js';
+export { resampleToGrid, resampleToSpacing, voxelToVoxel, type Interpolation, type ResampleOptions } from './resample.js';
+export { posteriorsToNativeLabels, type PosteriorsCXYZ } from './inverse.js';
