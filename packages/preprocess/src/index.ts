@@ -19,3 +19,4 @@ export { pad, padToMultiple, crop, cropPadding, splitPadding, type PadPlacement,
 export { gridOf, gridWithSpacing, assertGridFits, DEFAULT_MAX_VOXELS, type GridXYZ } from './grid.js';
 export { resampleToGrid, resampleToSpacing, voxelToVoxel, type Interpolation, type ResampleOptions } from './resample.js';
 export { posteriorsToNativeLabels, type PosteriorsCXYZ } from './inverse.js';
+export { toModelSpace, type ModelSpace, type ModelSpaceResult } from './model-space.js';

@@ -88,7 +88,8 @@ interface JobTarget { grid: { type: 'spacing'; spacing: number[] } | { type: 'ro
 const JOBS: { volumes: { path: string; kind: string; targets: JobTarget[] }[]; posteriors: { labels: string[]; grid: JobTarget['grid'] }[] } = {
   volumes: [
     { path: 'data/headers/oblique-sform-int16-t1.nii.gz', kind: 'intensity', targets: [
-      { grid: { type: 'spacing', spacing: [1, 1, 1] }, interpolations: ['linear', 'nearest', 'bspline'], roundTrip: true }] },
+      { grid: { type: 'spacing', spacing: [1, 1, 1] }, interpolations: ['linear', 'nearest'], roundTrip: true },
+      { grid: { type: 'spacing', spacing: [1, 1, 1] }, interpolations: ['bspline'] }] },
     { path: 'data/headers/sheared-anisotropic.nii.gz', kind: 'intensity', targets: [
       { grid: { type: 'spacing', spacing: [1, 1, 1] }, interpolations: ['linear', 'nearest', 'bspline'], roundTrip: true }] },
     { path: 'data/headers/qform-only-1.75mm-t1.nii.gz', kind: 'intensity', targets: [
@@ -176,7 +177,8 @@ describeWithSharedData('resampling parity with SimpleITK ResampleImageFilter', [
 
   for (let i = 0; i < JOBS.volumes.length; i++) {
     const job = JOBS.volumes[i]!;
-    it(`${path.basename(job.path)} (${job.kind}): ${job.targets[0]!.interpolations.join(', ')}${job.targets[0]!.roundTrip ? ', round trip' : ''}`, () => {
+    const what = job.targets.map((t) => `${t.interpolations.join(', ')}${t.roundTrip ? ' (and round trip)' : ''}`).join('; ');
+    it(`${path.basename(job.path)} (${job.kind}): ${what}`, () => {
       const vol = load(i);
       for (const t of ref.volumes[i]!.targets) {
         const grid: GridXYZ = { shapeXYZ: t.shapeXYZ, affine: mat(t.affine) };
