@@ -72,10 +72,10 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
     },
     async measureSubject({ segmentationFile }) {
       const { value } = JSON.parse(readFileSync(segmentationFile, 'utf8')) as { value: number };
-      return [{ structure: 'structure_A', dice: value / 100, hausdorffMm: 100 - value, meanDistanceMm: (100 - value) / 10 }];
+      return [{ structure: 'structure_A', DiceNumeric: value / 100, HausdorffDistance_mm: 100 - value, MeanDistance_mm: (100 - value) / 10 }];
     },
     async writeReports({ outDir, results, failures }) {
-      const rows = results.flatMap((r) => r.rows.map((row) => `${r.subjectId},${row.structure},${row.dice.toFixed(3)}`)).sort();
+      const rows = results.flatMap((r) => r.rows.map((row) => `${r.subjectId},${row.structure},${row.DiceNumeric.toFixed(3)}`)).sort();
       const metricsCsv = path.join(outDir, 'metrics.csv');
       writeFileSync(metricsCsv, `Patient,Structure,Dice\n${rows.join('\n')}\n`);
       const failuresFile = path.join(outDir, 'failures.csv');

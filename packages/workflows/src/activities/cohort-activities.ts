@@ -54,6 +54,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
   const emit = (activity: string, outcome: ActivityExecutionEvent['outcome'], subjectId?: string) =>
     options.onEvent?.({ activity, subjectId, attempt: activityInfo().attempt, outcome, pid: process.pid });
 
+
   const planPath = (spec: RunSpec) => path.join(spec.out, 'plan.json');
   function loadPlan(spec: RunSpec): PlanFile {
     const file = planPath(spec);
@@ -195,34 +196,45 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
     /** Builds every report from the per-subject files on disk (never from workflow state). */
     async aggregateCohort(spec: RunSpec): Promise<CohortReport> {
       emit('aggregateCohort', 'started');
-      const plan = loadPlan(spec);
-      const results: { subjectId: string; rows: StructureMetricsRow[] }[] = [];
-      const failures: { subjectId: string; reason: string }[] = [];
-      for (const s of plan.subjects) {
-        const dir = subjectDir(spec.out, s.id);
-        const r = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
-        if (r?.format === RESULT_FORMAT_VERSION) {
-          results.push({ subjectId: s.id, rows: r.rows });
-          continue;
-        }
-        const f = readJsonIfValid<{ reason: string }>(path.join(dir, 'failure.json'));
-        failures.push({ subjectId: s.id, reason: f?.reason ?? 'no result' });
-      }
-      const written = await deps.writeReports({
-        outDir: spec.out, results, failures,
-        provenance: {
-          runId: spec.runId, dataset: spec.dataset, model: `${plan.model.name} ${plan.model.version}`,
-          modelDir: spec.model, modelFingerprint: plan.model.fingerprint,
-          subjects: String(plan.subjects.length),
-        },
-      });
+      const report = await aggregateRunReports(deps, spec);
       emit('aggregateCohort', 'completed');
-      return { ...written, subjectsWithResults: results.length, subjectsFailed: failures.length };
+      return report;
     },
   };
 }
 
 export type CohortActivities = ReturnType<typeof createCohortActivities>;
+
+/**
+ * Builds a run's reports from its per-subject files alone (`subjects/<id>/metrics.json` and
+ * `failure.json`), in plan order. Used by the final activity and by `seahorse report`.
+ * @throws Error when `<out>/plan.json` is missing or unreadable.
+ */
+export async function aggregateRunReports(deps: Pick<CohortDeps, 'writeReports'>, spec: RunSpec): Promise<CohortReport> {
+  const planFile = path.join(spec.out, 'plan.json');
+  const plan = readJsonIfValid<PlanFile>(planFile);
+  if (!plan) throw new Error(`plan missing or unreadable: ${planFile}`);
+  const results: { subjectId: string; rows: StructureMetricsRow[] }[] = [];
+  const failures: { subjectId: string; reason: string }[] = [];
+  for (const s of plan.subjects) {
+    const dir = subjectDir(spec.out, s.id);
+    const r = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
+    if (r?.format === RESULT_FORMAT_VERSION) {
+      results.push({ subjectId: s.id, rows: r.rows });
+      continue;
+    }
+    const f = readJsonIfValid<{ reason: string }>(path.join(dir, 'failure.json'));
+    failures.push({ subjectId: s.id, reason: f?.reason ?? 'no result' });
+  }
+  const written = await deps.writeReports({
+    outDir: spec.out, results, failures,
+    provenance: {
+      runId: spec.runId, dataset: spec.dataset, model: `${plan.model.name} ${plan.model.version}`,
+      modelDir: spec.model, modelFingerprint: plan.model.fingerprint, subjects: String(plan.subjects.length),
+    },
+  });
+  return { ...written, subjectsWithResults: results.length, subjectsFailed: failures.length };
+}
 
 /** Reads a run's `run.json` (written at planning). */
 export function readRunSpecFile(out: string): unknown {

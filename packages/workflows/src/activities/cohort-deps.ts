@@ -20,12 +20,15 @@ export interface StepProgress {
   total: number;
 }
 
-/** One row of a subject's metrics: InnerEye's columns plus volumes. */
+/**
+ * One row of a subject's metrics, named after InnerEye's columns, plus any extra named values
+ * (volumes, HD95, …). NaN and ±Infinity are legal values (empty masks).
+ */
 export interface StructureMetricsRow {
   structure: string;
-  dice: number;
-  hausdorffMm: number;
-  meanDistanceMm: number;
+  DiceNumeric: number;
+  HausdorffDistance_mm: number;
+  MeanDistance_mm: number;
   [extra: string]: number | string;
 }
 

@@ -2,19 +2,28 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Writes JSON atomically: a temp file in the same folder, then rename. */
+/**
+ * Writes JSON atomically: a temp file in the same folder, then rename. Non-finite numbers (NaN,
+ * ±Infinity: metrics of empty masks) are kept as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+ */
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
+  writeFileSync(tmp, `${text}\n`);
   renameSync(tmp, file);
 }
 
-/** Reads JSON, or `undefined` when the file is missing or not valid JSON (a torn or foreign file). */
+const NON_FINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
+
+/**
+ * Reads JSON written by {@link writeJsonAtomic} (restoring NaN and ±Infinity), or `undefined`
+ * when the file is missing or not valid JSON (a torn or foreign file).
+ */
 export function readJsonIfValid<T>(file: string): T | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return JSON.parse(readFileSync(file, 'utf8'), (_k, v: unknown) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v)) as T;
   } catch {
     return undefined;
   }
