@@ -3,7 +3,13 @@ import type { RunSpec } from '../run-spec.js';
 
 /** Error type names that mean "bad input for this subject": never retried, recorded as failed. */
 export const BAD_INPUT_ERROR_TYPES = [
-  'BadSubjectInput', 'NiftiFormatError', 'ManifestError', 'GeometryMismatchError', 'GroundTruthError', 'ZodError',
+  'BadSubjectInput', 'ZodError',
+  // @seahorse/io
+  'NiftiFormatError', 'ManifestError', 'SpaceMismatchError', 'GeometryError',
+  // @seahorse/preprocess (constant image, NaN voxels, degenerate affine), @seahorse/metrics (non-binary ground truth)
+  'PreprocessError', 'MetricsError', 'GroundTruthError',
+  // @seahorse/inference: a broken model package fails every subject alike; retrying does not help
+  'ModelPackageError',
 ] as const;
 
 /** The plan of a run: written once by `planCohort`, read by page. */
