@@ -12,7 +12,7 @@ import type { IntensityNormalisation } from '@seahorse/preprocess';
 import {
   MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_FORMAT_VERSION, type ModelManifest, type ModelManifestInput,
 } from '../model-package/manifest.js';
-import { ModelPackageError, parseModelManifest, sha256Hex, writeModelManifest } from '../model-package/model-package.js';
+import { ModelPackageError, parseModelManifest, sha256File, sha256Hex, writeModelManifest } from '../model-package/model-package.js';
 import { buildUNet3DOnnx } from '../onnx/unet3d-onnx.js';
 import { ModelImportError } from './errors.js';
 import { inferUNet3DArchitecture, type UNet3DArchitecture } from './innereye-unet3d.js';
@@ -222,8 +222,7 @@ async function buildPackage(
     for (const [i, plan] of plans.entries()) {
       progress({ stage: 'member', memberIndex: i, memberCount: plans.length, member: plan.name, file: plan.checkpoint,
         message: `converting member ${i + 1}/${plans.length} ${plan.name} (${plan.checkpoint})` });
-      const checkpointBytes = await readFile(plan.checkpoint);
-      const checkpointSha = sha256Hex(checkpointBytes);
+      const checkpointSha = await sha256File(plan.checkpoint);
       const sd = await readStateDict(plan.checkpoint);
       const arch = inferUNet3DArchitecture(sd);
       if (arch.classes !== settings.classes.length) {

@@ -225,7 +225,8 @@ function elementReader(dtype: TorchDType, bytes: Buffer): (i: number) => number 
  * @param storageOffset - Element offset of the view's first element.
  * @param shape - Axis sizes, row-major (last axis fastest in the output).
  * @param stride - Element stride of each axis in the storage.
- * @returns A new `Float32Array` of `prod(shape)` values.
+ * @returns A `Float32Array` of `prod(shape)` values. A contiguous, 4-byte-aligned float32 view
+ *   shares memory with `storageBytes` (no copy); every other case is a new array.
  * @example
  * ```ts
  * // a 2×3 transpose view of a 3×2 float32 storage [0..5]
@@ -236,15 +237,17 @@ export function gatherFloat32(
   dtype: TorchDType, storageBytes: Buffer, storageOffset: number, shape: readonly number[], stride: readonly number[],
 ): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  if (n === 0) return out;
+  if (n === 0) return new Float32Array(0);
   const contiguous = new TorchTensorRef(new TorchStorageRef('', dtype, 0, ''), storageOffset, shape, stride).isContiguous;
   if (dtype === 'float32' && contiguous) {
-    // Fast path: one copy (the bytes may be unaligned for a Float32Array view).
     const start = storageBytes.byteOffset + storageOffset * 4;
-    new Uint8Array(out.buffer).set(new Uint8Array(storageBytes.buffer, start, n * 4));
-    return out;
+    // Fast paths: a view when aligned (no copy), else one copy.
+    if (start % 4 === 0) return new Float32Array(storageBytes.buffer, start, n);
+    const copy = new Float32Array(n);
+    new Uint8Array(copy.buffer).set(new Uint8Array(storageBytes.buffer, start, n * 4));
+    return copy;
   }
+  const out = new Float32Array(n);
   const read = elementReader(dtype, storageBytes);
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);

@@ -3,6 +3,7 @@
  * asked for are read from disk, so a checkpoint's optimizer state is never loaded.
  */
 
+import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { CheckpointReadError } from './errors.js';
@@ -56,6 +57,36 @@ export async function openZipArchive(file: string): Promise<ZipArchive> {
     zip.close();
     throw new CheckpointReadError('ZIP_INVALID', file, 'central directory', `corrupt zip: ${(err as Error).message}`);
   }
+  let handle: FileHandle;
+  let fileSize: number;
+  try {
+    handle = await open(file, 'r');
+    fileSize = (await handle.stat()).size;
+  } catch (err) {
+    zip.close();
+    throw new CheckpointReadError('READ_FAILED', file, 'file', `cannot open: ${(err as Error).message}`);
+  }
+  /** Stored (uncompressed) entries, as torch writes them: one positioned read, no stream. */
+  const readStored = async (entry: yauzl.Entry): Promise<Buffer> => {
+    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+    if (fileDataStart + entry.compressedSize > fileSize) {
+      throw new Error(`entry data ends at byte ${fileDataStart + entry.compressedSize}, past the end of the file (${fileSize} bytes)`);
+    }
+    const data = Buffer.allocUnsafe(entry.uncompressedSize);
+    let done = 0;
+    while (done < data.length) {
+      const { bytesRead } = await handle.read(data, done, data.length - done, fileDataStart + done);
+      if (bytesRead === 0) throw new Error(`unexpected end of file after ${done} of ${data.length} bytes`);
+      done += bytesRead;
+    }
+    return data;
+  };
+  const readStream = async (entry: yauzl.Entry): Promise<Buffer> => {
+    const stream = await zip.openReadStreamPromise(entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  };
   let closed = false;
   return {
     file,
@@ -69,10 +100,7 @@ export async function openZipArchive(file: string): Promise<ZipArchive> {
       }
       let data: Buffer;
       try {
-        const stream = await zip.openReadStreamPromise(entry);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        data = entry.compressionMethod === 0 && entry.compressedSize === entry.uncompressedSize ? await readStored(entry) : await readStream(entry);
       } catch (err) {
         throw new CheckpointReadError('ZIP_INVALID', file, name, `cannot read entry (truncated or corrupt?): ${(err as Error).message}`);
       }
@@ -89,6 +117,7 @@ export async function openZipArchive(file: string): Promise<ZipArchive> {
       if (!closed) {
         closed = true;
         zip.close();
+        void handle.close().catch(() => {});
       }
     },
   };

@@ -3,6 +3,7 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readOnnxSignature } from '../onnx/onnx-graph.js';
@@ -54,9 +55,11 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Reads a file and returns its lower-case hex sha256. */
+/** Streams a file through sha256 (bounded memory) and returns the lower-case hex digest. */
 export async function sha256File(file: string): Promise<string> {
-  return sha256Hex(await readFile(file));
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**

@@ -1,0 +1,74 @@
+"""Reference side of the checkpoint-import benchmark: reads a torch zip checkpoint's state_dict into
+contiguous numpy float32 arrays with Python's zipfile + pickle + numpy (no torch in the reference
+environment), the same work as Seahorse's readStateDict, and prints JSON
+{"seconds": float, "max_rss_bytes": int, "tensors": int, "parameters": int}.
+max_rss_bytes is this process's peak resident set size (interpreter and numpy included).
+
+Usage: inference_import_bench.py CHECKPOINT
+"""
+import collections
+import json
+import pickle
+import resource
+import sys
+import time
+import zipfile
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16, "LongStorage": np.int64}
+
+
+class StorageType:
+    def __init__(self, name):
+        self.name = name
+
+
+class Tensor:
+    def __init__(self, storage, offset, size, stride, *rest):
+        self.storage, self.offset, self.size, self.stride = storage, offset, tuple(size), tuple(stride)
+
+
+class Placeholder:
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+def read_state_dict(path):
+    z = zipfile.ZipFile(path)
+    pkl = [n for n in z.namelist() if n.endswith("/data.pkl") and n.count("/") == 1][0]
+    folder = pkl.split("/")[0]
+    storages = {}
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) == ("collections", "OrderedDict"):
+                return collections.OrderedDict
+            if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
+                return Tensor
+            if module == "torch" and name.endswith("Storage"):
+                return StorageType(name)
+            return Placeholder
+
+        def persistent_load(self, pid):
+            return pid[1:]  # (type, key, location, numel): read lazily, state_dict only
+
+    root = Unpickler(z.open(pkl)).load()
+    out = collections.OrderedDict()
+    for k, t in root["state_dict"].items():
+        stype, key, _loc, numel = t.storage
+        if key not in storages:
+            storages[key] = np.frombuffer(z.read(f"{folder}/data/{key}"), dtype=DTYPES[stype.name], count=numel)
+        s = storages[key]
+        arr = as_strided(s[t.offset:], shape=t.size, strides=tuple(x * s.itemsize for x in t.stride))
+        out[k] = np.ascontiguousarray(arr, dtype=np.float32) if s.dtype.kind == "f" else np.array(arr)
+    return out
+
+
+t0 = time.perf_counter()
+sd = read_state_dict(sys.argv[1])
+seconds = time.perf_counter() - t0
+params = sum(int(a.size) for k, a in sd.items() if "running_" not in k and "num_batches" not in k)
+print(json.dumps({"seconds": seconds, "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                  "tensors": len(sd), "parameters": params}))
