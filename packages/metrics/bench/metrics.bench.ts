@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { computeStructureMetrics } from '@seahorse/metrics';
+import { computeStructureMetrics } from '../src/index.js';
 import { readNpy, runPythonReference, sharedDir } from '@seahorse/testkit';
 
 interface Ref {
