@@ -50,18 +50,19 @@ export function otsuThreshold(data: Float32Array, scan: string): number {
   }
   const bins = OTSU_BINS;
   const edges = histogramEdgesFloat32(first, last, bins);
-  const hist = new Float64Array(bins);
+  const counts = new Uint32Array(bins);
   const norm = bins / (last - first);
+  const lastBin = bins - 1;
   for (let i = 0; i < n; i++) {
     const x = data[i]!;
-    let b = Math.floor((x - first) * norm);
-    if (b < 0) b = 0;
-    else if (b > bins - 1) b = bins - 1;
-    // exact rule against the float32 edges
+    // first guess (x - first >= 0, so truncation is floor), then the exact rule against the float32 edges
+    let b = ((x - first) * norm) | 0;
+    if (b > lastBin) b = lastBin;
     while (b > 0 && x < edges[b]!) b--;
-    while (b < bins - 1 && x >= edges[b + 1]!) b++;
-    hist[b]!++;
+    while (b < lastBin && x >= edges[b + 1]!) b++;
+    counts[b]!++;
   }
+  const hist = Float64Array.from(counts);
   const centres = new Float64Array(bins);
   for (let i = 0; i < bins; i++) centres[i] = Math.fround(edges[i]! + edges[i + 1]!) / 2;
 
