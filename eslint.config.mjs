@@ -24,6 +24,7 @@ export default [
           { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:testkit'] },
           { sourceTag: 'scope:preprocess', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
           { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
+          { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
           { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:testkit'] },
           { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:inference', 'scope:metrics', 'scope:testkit'] },
           { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
