@@ -9,7 +9,7 @@ export {
 } from './nifti-header.js';
 export { niftiAffine, qformAffine, sformAffine, pixdimAffine, type AffineSource } from './affine.js';
 export {
-  readNifti, decodeNifti,
+  readNifti, decodeNifti, readNiftiGeometry, type NiftiGeometry,
   type NiftiImage, type NiftiHeaderInfo, type ReadNiftiOptions, type SpatialUnits, type TemporalUnits,
 } from './nifti-read.js';
 export {
@@ -20,3 +20,9 @@ export {
   writeNifti, encodeNifti, affineToQform,
   type WriteNiftiOptions, type NiftiWriteDatatype, type XformCode,
 } from './nifti-write.js';
+export { parseCsv, CsvSyntaxError, type CsvRecord } from './csv.js';
+export {
+  loadCohort, resolveInsideRoot,
+  type Cohort, type CohortSubject, type ImageChannel, type StructureMask, type LabelEntry, type GroundTruth,
+  type LoadCohortOptions,
+} from './manifest.js';

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { directionMatrix, orientationCodes, originXYZ, spacingXYZ, toZYX } from './geometry.js';
 import { readNifti, type NiftiImage } from './nifti-read.js';
 import { writeNifti, type NiftiWriteDatatype } from './nifti-write.js';
+import { sitkChosenTransform } from './sitk-rule.test-helpers.js';
 import type { Mat4, VoxelArray } from './volume.js';
 
 interface Reference {
@@ -58,9 +59,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** The transform SimpleITK takes: the qform whenever qform_code > 0, else ours (the sform). */
+/** The transform SimpleITK takes (see sitkChosenTransform). */
 function sitkAffine(im: NiftiImage): Mat4 {
-  return im.header.qformCode > 0 && im.header.qform ? im.header.qform : im.affine;
+  return sitkChosenTransform(im.header, im.affine);
 }
 
 const FILES = sharedNiftiFiles();
@@ -69,6 +70,8 @@ const WRITABLE: Record<string, NiftiWriteDatatype> = { uint8: 'uint8', int16: 'i
 describeWithSharedData(`every shared NIfTI file (${FILES.length}) against nibabel and SimpleITK`, ['data'], () => {
   let refs = new Map<string, Reference>();
   let written = new Map<string, Reference>();
+  /** Each file read once with keepStoredType in beforeAll (to write it), handed to its test. */
+  const keptImages = new Map<string, NiftiImage>();
   let tmp = '';
 
   beforeAll(async () => {
@@ -82,6 +85,7 @@ describeWithSharedData(`every shared NIfTI file (${FILES.length}) against nibabe
     const outList: string[] = [];
     for (const rel of FILES) {
       const im = readNifti(sharedPath('data', rel), { keepStoredType: true });
+      keptImages.set(rel, im);
       const out = path.join(tmp, rel.replace(/[\\/]/g, '__'));
       writeNifti(out, im, { datatype: WRITABLE[im.header.scaled ? 'float64' : im.header.datatype] ?? 'float64', compressionLevel: 1 });
       outList.push(out);
@@ -107,7 +111,8 @@ describeWithSharedData(`every shared NIfTI file (${FILES.length}) against nibabe
     // nibabel: float64 voxels after scaling, byte for byte; stored type byte for byte.
     expect([...im.shapeXYZ]).toEqual(nb.shape.slice(0, 3));
     expect(sha256(im.data), 'get_fdata(dtype=float64)').toBe(nb.fdataSha256);
-    const kept = readNifti(sharedPath('data', rel), { keepStoredType: true });
+    const kept = keptImages.get(rel)!;
+    keptImages.delete(rel);
     if (!kept.header.scaled) {
       expect(kept.header.datatype).toBe(nb.rawDtype);
       expect(sha256(kept.data), 'raw dataobj').toBe(nb.rawSha256);

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { niftiAffine, qformAffine, sformAffine, spatialPixdims, type AffineSource } from './affine.js';
 import { NiftiFormatError } from './errors.js';
 import {
@@ -326,4 +326,76 @@ export function readNifti(file: string, options: ReadNiftiOptions = {}): NiftiIm
     throw new NiftiFormatError('READ_FAILED', file, 'file', (err as Error).message);
   }
   return decodeNifti(bytes, file, options);
+}
+
+/** A NIfTI file's header and geometry, without its voxels. */
+export interface NiftiGeometry {
+  readonly file: string;
+  /** `[X, Y, Z]` (missing dimensions count as 1). */
+  readonly shapeXYZ: ShapeXYZ;
+  /** Number of volumes along `dim[4]` (1 for 3-D). */
+  readonly volumeCount: number;
+  /** Voxel-to-world affine by the sform → qform → pixdim rule. */
+  readonly affine: Mat4;
+  readonly affineSource: AffineSource;
+  readonly datatype: NiftiDatatype;
+  readonly header: NiftiHeader;
+}
+
+/** Reads the first `n` bytes of a file. */
+function readPrefix(file: string, n: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads only the header of a NIfTI file and returns its geometry: for a `.nii.gz`, only the first
+ * compressed bytes are inflated, so this is cheap even for large volumes. Validates what
+ * {@link readNifti} validates about the header (magic, dims, datatype, pixdim, affine), but not the
+ * voxel data's length.
+ * @param file - `.nii` or `.nii.gz` path.
+ * @throws NiftiFormatError as {@link readNifti} for header faults; `READ_FAILED` when unreadable.
+ * @example
+ * const g = readNiftiGeometry('big.nii.gz');
+ * g.shapeXYZ; // [256, 256, 256]
+ */
+export function readNiftiGeometry(file: string): NiftiGeometry {
+  let header: NiftiHeader | undefined;
+  try {
+    for (let n = 1 << 16; header === undefined; n *= 8) {
+      const prefix = readPrefix(file, n);
+      const complete = prefix.length < n;
+      let raw = prefix;
+      if (prefix.length >= 2 && prefix[0] === 0x1f && prefix[1] === 0x8b) {
+        try {
+          raw = gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        } catch (err) {
+          throw new NiftiFormatError('TRUNCATED_GZIP', file, 'gzip stream',
+            `cannot be decompressed (${(err as Error).message}); the file is truncated or corrupt`);
+        }
+      }
+      // Enough bytes for the header and its extensions, or the whole file: parse.
+      const view = raw.length >= 4 ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
+      const isV2 = view !== undefined && (view.getInt32(0, true) === 540 || view.getInt32(0, false) === 540);
+      const need = isV2 ? 544 : 352;
+      if (complete || raw.length >= need) {
+        const h = parseNiftiHeader(raw, file);
+        if (complete || raw.length >= h.voxOffset) header = h;
+      }
+    }
+  } catch (err) {
+    if (err instanceof NiftiFormatError) throw err;
+    throw new NiftiFormatError('READ_FAILED', file, 'file', (err as Error).message);
+  }
+  const { name: datatype, bytes } = niftiDatatype(header.datatypeCode, file);
+  const { shape, volumeCount } = validateDims(header, file, bytes, 0, Number.MAX_SAFE_INTEGER);
+  spatialPixdims(header, file);
+  const { affine, source } = niftiAffine(header, file);
+  return { file, shapeXYZ: shape as ShapeXYZ, volumeCount, affine, affineSource: source, datatype, header };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { NiftiWriteError } from './errors.js';
+import { det3, polarOrthogonal } from './matrix.js';
 import type { NiftiExtension } from './nifti-header.js';
 import type { NiftiHeaderInfo } from './nifti-read.js';
 import type { Mat4, VolumeXYZ, VoxelArray } from './volume.js';
@@ -35,7 +36,11 @@ export interface WriteNiftiOptions {
   description?: string;
   /** sform_code. Default: the read header's when > 0, else 1 (scanner, as SimpleITK writes). */
   sformCode?: XformCode;
-  /** qform_code; 0 omits the qform. Default: the read header's when > 0, else 1. Forced to 0 when the affine is sheared (a qform cannot hold shear). */
+  /**
+   * qform_code; 0 omits the qform. Default: the read header's when > 0, else 1. A qform cannot hold
+   * shear: for a sheared affine it is the nearest rigid-plus-scaling transform (as nibabel writes),
+   * which SimpleITK then uses, while nibabel uses the exact sform.
+   */
   qformCode?: XformCode;
   /** Raw xyzt_units byte. Default: the read header's, else 2 (mm). */
   xyztUnits?: number;
@@ -75,22 +80,33 @@ function rotationToQuaternion(r: number[]): [number, number, number, number] {
   return w < 0 ? [-w, -x, -y, -z] : [w, x, y, z];
 }
 
-/** The qform fields of an affine, or `null` when its columns are not orthogonal (shear). */
-export function affineToQform(affine: Mat4): { quaternBCD: [number, number, number]; qfac: 1 | -1; pixdimXYZ: [number, number, number]; qoffsetXYZ: [number, number, number] } | null {
+/**
+ * The qform fields for an affine, as nibabel's `set_qform(strip_shears=True)`: spacing from the
+ * column norms, `qfac = -1` for a left-handed affine, and the rotation's quaternion. For a sheared
+ * affine the rotation is the closest orthogonal matrix (`exact: false`): the qform then only
+ * approximates the affine, which the sform still holds exactly.
+ * @returns `null` when a column is zero or the 3×3 part is singular.
+ */
+export function affineToQform(affine: Mat4): {
+  quaternBCD: [number, number, number]; qfac: 1 | -1; pixdimXYZ: [number, number, number]; qoffsetXYZ: [number, number, number]; exact: boolean;
+} | null {
   const zooms = [0, 1, 2].map((c) => Math.hypot(affine[c]!, affine[4 + c]!, affine[8 + c]!));
   if (zooms.some((z) => !(z > 0))) return null;
-  const r = [0, 1, 2].flatMap((row) => [0, 1, 2].map((c) => affine[4 * row + c]! / zooms[c]!));
-  const det = r[0]! * (r[4]! * r[8]! - r[5]! * r[7]!) - r[1]! * (r[3]! * r[8]! - r[5]! * r[6]!) + r[2]! * (r[3]! * r[7]! - r[4]! * r[6]!);
+  const r = Float64Array.from([0, 1, 2].flatMap((row) => [0, 1, 2].map((c) => affine[4 * row + c]! / zooms[c]!)));
+  const det = det3(r);
+  if (!(Math.abs(det) > 1e-12)) return null;
   const qfac = det < 0 ? -1 : 1;
   if (qfac < 0) for (let row = 0; row < 3; row++) r[3 * row + 2] = -r[3 * row + 2]!;
+  let exact = true;
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
       const dot = r[i]! * r[j]! + r[3 + i]! * r[3 + j]! + r[6 + i]! * r[6 + j]!;
-      if (Math.abs(dot - (i === j ? 1 : 0)) > 1e-6) return null;
+      if (Math.abs(dot - (i === j ? 1 : 0)) > 1e-6) exact = false;
     }
   }
-  const [, b, c, d] = rotationToQuaternion(r);
-  return { quaternBCD: [b, c, d], qfac, pixdimXYZ: zooms as [number, number, number], qoffsetXYZ: [affine[3]!, affine[7]!, affine[11]!] };
+  const rot = exact ? Array.from(r) : Array.from(polarOrthogonal(r));
+  const [, b, c, d] = rotationToQuaternion(rot);
+  return { quaternBCD: [b, c, d], qfac, pixdimXYZ: zooms as [number, number, number], qoffsetXYZ: [affine[3]!, affine[7]!, affine[11]!], exact };
 }
 
 /** True when the volume's affine is still the one its header describes (so raw header fields can be reused). */
@@ -248,7 +264,7 @@ export function encodeNifti(volume: VolumeXYZ, options: WriteNiftiOptions = {}, 
  * Geometry: when the volume came from {@link readNifti} and its affine is unchanged, the header's
  * qform and sform (codes, quaternion, offsets, pixdim, srow), units, description, intent and
  * extensions are written back as read. Otherwise the sform is the affine and the qform is derived
- * from it (omitted, code 0, when the affine is sheared); pixdim holds the spacing. Scaling is
+ * from it (the nearest orthogonal one when the affine is sheared); pixdim holds the spacing. Scaling is
  * never written (`scl_slope = 1`, `scl_inter = 0`): voxels are stored as given.
  *
  * @param file - Destination, ending in `.nii` or `.nii.gz`.
