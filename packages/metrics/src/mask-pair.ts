@@ -46,26 +46,19 @@ function notBinary(src: MaskSource, value: number, index: number, shapeZYX: Shap
     `${src.name}: a binary mask must hold only 0 and 1, found ${value} at voxel (z=${z}, y=${y}, x=${x})`);
 }
 
-/** Reads mask `src` as 0/1 into `out` (length of the image), validating binary masks. Returns |mask|. */
-function binarize(src: MaskSource, shapeZYX: Shape3ZYX, out: Uint8Array): number {
+/** Throws `NOT_BINARY` for the first value of a binary source that is not 0 or 1. */
+function validateBinary(src: MaskSource, shapeZYX: Shape3ZYX): void {
   const d = src.data;
-  const n = d.length;
-  let count = 0;
-  if (src.label === undefined) {
-    for (let i = 0; i < n; i++) {
-      const v = d[i]!;
-      if (v === 0) continue;
-      if (v !== 1) throw notBinary(src, v, i, shapeZYX);
-      out[i] = 1;
-      count++;
-    }
-  } else {
-    const label = src.label;
-    for (let i = 0; i < n; i++) {
-      if (d[i] === label) { out[i] = 1; count++; }
-    }
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v !== 0 && v !== 1) throw notBinary(src, v, i, shapeZYX);
   }
-  return count;
+}
+
+/** `1` where the source's mask is set, read at flat index `i`. */
+function maskAt(data: VoxelArray, label: number | undefined, i: number): number {
+  const v = data[i]!;
+  return label === undefined ? (v !== 0 ? 1 : 0) : (v === label ? 1 : 0);
 }
 
 /**
@@ -78,38 +71,46 @@ export function cropMaskPair(
   srcA: MaskSource, srcB: MaskSource, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, margin = 1,
 ): CroppedMaskPair {
   const [nz, ny, nx] = shapeZYX;
-  const n = nz * ny * nx;
-  // Full-image 0/1 masks: one byte per voxel, so the bounding box is one tight pass over bytes.
-  const fullA = new Uint8Array(n);
-  const fullB = new Uint8Array(n);
-  const countA = binarize(srcA, shapeZYX, fullA);
-  const countB = binarize(srcB, shapeZYX, fullB);
+  if (srcA.label === undefined) validateBinary(srcA, shapeZYX);
+  if (srcB.label === undefined) validateBinary(srcB, shapeZYX);
+  const dA = srcA.data;
+  const dB = srcB.data;
+  const labelA = srcA.label;
+  const labelB = srcB.label;
+  // With no source selecting label 0, a voxel where both arrays hold 0 is in neither mask.
+  const zeroIsOutside = labelA !== 0 && labelB !== 0;
   const plane = ny * nx;
   let z0 = nz; let z1 = -1; let y0 = ny; let y1 = -1; let x0 = nx; let x1 = -1;
+  let countA = 0;
+  let countB = 0;
   let intersection = 0;
-  if (countA + countB > 0) {
-    for (let z = 0; z < nz; z++) {
-      for (let y = 0; y < ny; y++) {
-        const row = z * plane + y * nx;
-        let first = -1;
-        let last = -1;
-        for (let x = 0; x < nx; x++) {
-          const a = fullA[row + x]!;
-          const b = fullB[row + x]!;
-          if ((a | b) !== 0) {
-            if (first < 0) first = x;
-            last = x;
-            intersection += a & b;
-          }
+  // One pass over the image: counts and the bounding box of A∪B, without full-size copies.
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const row = z * plane + y * nx;
+      let first = -1;
+      let last = -1;
+      for (let x = 0; x < nx; x++) {
+        const va = dA[row + x]!;
+        const vb = dB[row + x]!;
+        if (va === 0 && vb === 0 && zeroIsOutside) continue;
+        const a = labelA === undefined ? (va !== 0 ? 1 : 0) : (va === labelA ? 1 : 0);
+        const b = labelB === undefined ? (vb !== 0 ? 1 : 0) : (vb === labelB ? 1 : 0);
+        if ((a | b) !== 0) {
+          if (first < 0) first = x;
+          last = x;
+          countA += a;
+          countB += b;
+          intersection += a & b;
         }
-        if (first >= 0) {
-          if (z < z0) z0 = z;
-          z1 = z;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-          if (first < x0) x0 = first;
-          if (last > x1) x1 = last;
-        }
+      }
+      if (first >= 0) {
+        if (z < z0) z0 = z;
+        z1 = z;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        if (first < x0) x0 = first;
+        if (last > x1) x1 = last;
       }
     }
   }
@@ -127,8 +128,10 @@ export function cropMaskPair(
     for (let y = 0; y < cy; y++) {
       const src = (z + bz0) * plane + (y + by0) * nx + bx0;
       const dst = (z * cy + y) * cx;
-      a.set(fullA.subarray(src, src + cx), dst);
-      b.set(fullB.subarray(src, src + cx), dst);
+      for (let x = 0; x < cx; x++) {
+        a[dst + x] = maskAt(dA, labelA, src + x);
+        b[dst + x] = maskAt(dB, labelB, src + x);
+      }
     }
   }
   return { a, b, shapeZYX: [cz, cy, cx], originZYX: [bz0, by0, bx0], spacingZYX, countA, countB, intersection };

@@ -26,7 +26,7 @@ export interface BoxStatistics {
  * @returns `undefined` when no finite value remains.
  * @example
  * ```ts
- * boxStatistics('hippocampus_L', [0.9, 0.91, 0.2]).whiskerLow; // 0.9 (0.2 is an outlier)
+ * boxStatistics('hippocampus_L', [0.9, 0.91, 0.92, 0.93, 0.2])!.whiskerLow; // 0.9 (0.2 is an outlier)
  * ```
  */
 export function boxStatistics(label: string, values: readonly number[]): BoxStatistics | undefined {
