@@ -95,6 +95,22 @@ describe('MriWindow unit behaviour', () => {
   });
 });
 
+describe('z-score and TrimmedNorm bad input', () => {
+  it('name the scan for constant images and refuse labels', () => {
+    expect(() => zScore(new Float32Array(10).fill(2), { scan: 'const.nii' })).toThrow(/const\.nii: every voxel has the value 2: z-score needs a non-zero standard deviation/);
+    expect(() => trimmedNorm(new Float32Array(10).fill(2), { scan: 'const.nii' })).toThrow(/const\.nii: TrimmedNorm found no voxel strictly between its trim thresholds 2 and 2/);
+    const label: VolumeXYZ = { data: Uint8Array.of(0, 1), shapeXYZ: [2, 1, 1], affine: identity(), kind: 'label' };
+    expect(() => normaliseIntensity(label, { method: 'zScore' }, { scan: 'seg' })).toThrow(/seg: z-score needs kind 'intensity'/);
+    expect(() => normaliseIntensity(label, { method: 'nope' } as never, { scan: 'seg' })).toThrow(/seg: normaliseIntensity option 'method' = "nope" is invalid/);
+  });
+
+  it('z-scores a small vector exactly', () => {
+    const r = zScore(Float32Array.of(1, 2, 3));
+    expect(r.mean).toBe(2);
+    expect(Array.from(r.output)).toEqual([Math.fround(-1 / Math.sqrt(2 / 3)), 0, Math.fround(1 / Math.sqrt(2 / 3))]);
+  });
+});
+
 interface RefImage { path: string; input: string; output?: string; threshold?: number; window?: [number, number];
   installedSkimageThreshold?: number; npHistogramMatchesRule?: boolean; error?: string; shapeZYX: number[] }
 interface RefOut {
