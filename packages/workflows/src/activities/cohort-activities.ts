@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, Context, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { RunSpec } from '../run-spec.js';
 import type { CohortDeps, PlannedSubject, StructureMetricsRow } from './cohort-deps.js';
 import type { CohortPlan, CohortReport, PreparedSubject, SubjectRef } from './cohort-types.js';
@@ -41,8 +42,9 @@ export interface CohortActivityOptions {
   onEvent?: (event: ActivityExecutionEvent) => void;
 }
 
+/** Bad input of one subject: not retried, and logged quietly (it is data, not a worker fault). */
 function badInput(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'BadSubjectInput');
+  return ApplicationFailure.create({ message, type: 'BadSubjectInput', nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
 }
 
 /**
@@ -136,7 +138,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
         await deps.validateSubject(subject, plan.model.structures);
       } catch (err) {
         emit('prepareSubject', 'failed', subjectId);
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'BadSubjectInput');
+        throw badInput((err as Error).message);
       }
       rmSync(path.join(dir, 'metrics.json'), { force: true });
       emit('prepareSubject', 'completed', subjectId);
