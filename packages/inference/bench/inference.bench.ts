@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importInnerEyeCheckpoint, readStateDict } from '@seahorse/inference';
 import { runPythonReference, sharedPath, sharedDataMissing } from '@seahorse/testkit';
+import { benchInferenceRuntime } from './inference-runtime.bench-section.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -85,4 +86,6 @@ if (childIndex >= 0) {
   await childMain(step!, checkpoint!, out!);
 } else {
   await benchCheckpointImport();
+  // Section: inference runtime (issue 6), in inference-runtime.bench-section.ts.
+  await benchInferenceRuntime();
 }

@@ -15,7 +15,7 @@ export {
   inferUNet3DArchitecture, expectedUNet3DShapes, compareWithArchitecture, type UNet3DArchitecture,
 } from './checkpoint/innereye-unet3d.js';
 export {
-  importInnerEyeModel, importInnerEyeCheckpoint, memberNameFromCheckpointPath,
+  importInnerEye, importInnerEyeModel, importInnerEyeCheckpoint, memberNameFromCheckpointPath,
   INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, INNEREYE_INFERENCE_CONFIG,
   type ImportOptions, type ImportProgress, type ImportResult, type ModelPackageSettings,
 } from './checkpoint/import-innereye.js';
@@ -38,3 +38,33 @@ export {
   loadModelPackage, parseModelManifest, writeModelManifest, checkMemberSignature, sha256File, sha256Hex,
   ModelPackageError, type ModelPackage, type ModelPackageErrorCode, type LoadModelPackageOptions,
 } from './model-package/model-package.js';
+
+// Runtime (issue 6): tiling, onnxruntime sessions in a worker thread, ensembling, outputs.
+export { InferenceRuntimeError, type InferenceErrorCode } from './tiling/errors.js';
+export {
+  padToMultipleZYX, paddedShapeZYX, padCZYX, cropPaddingCZYX, type PadPlacement, type PaddingZYX,
+} from './tiling/pad.js';
+export { innereyeStarts, overlapStarts } from './tiling/scan-interval.js';
+export { windowSlicesZYX, type WindowZYX } from './tiling/windows.js';
+export { gaussianImportanceMap } from './tiling/importance-map.js';
+export { extractPatchCZYX, overwritePatchCZYX, accumulatePatchCZYX, normaliseByWeights } from './tiling/accumulate.js';
+export {
+  planTiling, resolveTilingOptions, largestTileWithinBudget, tilingOptionsSchema,
+  type TilingMode, type TilingOptions, type ResolvedTilingOptions, type TilingPlan, type BlendMode,
+} from './tiling/plan.js';
+export { slidingWindowInference, type PatchPredictor, type PatchProgress } from './tiling/sliding-window.js';
+export { runtimeOptionsSchema, resolveRuntimeOptions, type RuntimeOptions, type ResolvedRuntimeOptions } from './runtime/runtime-options.js';
+export { cudaStatus, type CudaStatus } from './runtime/cuda.js';
+export { OnnxSessionWorker, type OnnxMemberSpec, type MemberInfo, type TensorInfo } from './runtime/onnx-worker.js';
+export {
+  openEnsemble, segmentScan,
+  type Ensemble, type OpenEnsembleOptions, type SegmentScanOptions, type SegmentScanResult, type ScanInput,
+} from './runtime/segment-scan.js';
+export { addPosteriorsInPlace, dividePosteriorsInPlace, meanPosteriors, argmaxClasses } from './ensemble/aggregate.js';
+export { keepLargestComponent } from './ensemble/largest-component.js';
+export { predictEnsemble, type PredictEnsembleInput, type EnsemblePrediction, type EnsembleProgress } from './ensemble/predict-ensemble.js';
+export { posteriorToByte, posteriorsToBytes, normalisedEntropy } from './outputs/posterior-bytes.js';
+export {
+  writeInferenceOutputs, posteriorFileName, SEGMENTATION_FILE, UNCERTAINTY_FILE,
+  type InferenceOutputs, type WrittenOutputs,
+} from './outputs/write-outputs.js';

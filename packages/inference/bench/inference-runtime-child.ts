@@ -1,0 +1,49 @@
+// One measurement of the inference runtime in a fresh process, so that peak RSS belongs to it alone.
+// Run by inference.bench.ts:
+//   patch <onnx> <threads> <reps>
+//   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes]
+// Prints one JSON line: { seconds: number[], peakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }.
+import { writeFileSync } from 'node:fs';
+import type { ShapeZYX } from '@seahorse/io';
+import { OnnxSessionWorker, planTiling, predictEnsemble, type TilingMode } from '@seahorse/inference';
+
+/** The benchmark's synthetic 'scan' (matches tools/reference/inference_runtime_bench.py). */
+function syntheticVolumeZYX([Z, Y, X]: ShapeZYX): Float32Array {
+  const out = new Float32Array(Z * Y * X);
+  let i = 0;
+  for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) {
+    out[i++] = Math.sin(x / 9) * Math.cos(y / 11) * 0.6 + Math.sin(z / 13) * 0.4;
+  }
+  return out;
+}
+
+const [kind, onnx, threadsArg, ...rest] = process.argv.slice(2);
+const threads = Number(threadsArg);
+const seconds: number[] = [];
+let extra: Record<string, unknown> = {};
+if (kind === 'patch') {
+  const worker = await OnnxSessionWorker.start([{ name: 'full-size', path: onnx! }], { intraOpThreads: threads });
+  const shape: ShapeZYX = [128, 176, 176];
+  const patch = syntheticVolumeZYX(shape);
+  for (let r = 0; r < Number(rest[0] ?? 2); r++) {
+    const t = performance.now();
+    await worker.run(0, patch, 1, shape);
+    seconds.push((performance.now() - t) / 1000);
+  }
+  await worker.close();
+} else {
+  const [mode, membersArg, segOut, budget] = rest;
+  const members = Number(membersArg);
+  const shape: ShapeZYX = [176, 256, 256];
+  const worker = await OnnxSessionWorker.start(
+    Array.from({ length: members }, (_, i) => ({ name: `member${i + 1}`, path: onnx! })), { intraOpThreads: threads });
+  const plan = planTiling(shape, { mode: mode as TilingMode, ...(budget ? { memoryBudgetBytes: Number(budget) } : {}) });
+  const input = syntheticVolumeZYX(shape);
+  const t = performance.now();
+  const r = await predictEnsemble({ worker, inputCZYX: input, inputChannels: 1, shapeZYX: shape, classes: 3, plan });
+  seconds.push((performance.now() - t) / 1000);
+  await worker.close();
+  writeFileSync(segOut!, r.segmentationZYX);
+  extra = { patchesPerMember: plan.windows.length, wholeFellBack: plan.wholeFellBack, patchZYX: plan.patchZYX };
+}
+console.log(JSON.stringify({ seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, ...extra }));

@@ -1,0 +1,85 @@
+// Section "inference runtime" (issue 6) of `npm run bench -- inference`.
+//
+// Network: the full-size InnerEye Hippocampus UNet3D from ../shared/models/innereye-full-size,
+// imported to ONNX. Seahorse: onnxruntime-node in a worker thread (OnnxSessionWorker), each
+// measurement in a fresh process (inference-runtime-child.ts) so its peak RSS is its own.
+// Reference: onnxruntime (Python) on the same ONNX file and thread count, a STAND-IN for PyTorch
+// CPU, which is not installed in .venv (tools/reference/inference_runtime_bench.py).
+// Environment: SEAHORSE_BENCH_THREADS (default: available parallelism), SEAHORSE_BENCH_MEMBERS
+// (ensemble size for the peak-RSS run, default 5).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, freemem, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importInnerEyeCheckpoint } from '@seahorse/inference';
+import { runPythonReference, sharedDataMissing, sharedPath } from '@seahorse/testkit';
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'inference-runtime-child.ts');
+const GiB = 1024 ** 3;
+
+interface ChildResult { seconds: number[]; peakRssBytes: number; patchesPerMember?: number; wholeFellBack?: boolean; patchZYX?: number[] }
+interface PyResult { seconds: number[]; peak_rss_bytes: number }
+
+function child(args: string[]): ChildResult {
+  const r = spawnSync(process.execPath, ['--conditions=@seahorse/source', '--import', 'tsx', CHILD, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`inference-runtime-child ${args[0]} failed (status ${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+const gib = (b: number) => `${(b / GiB).toFixed(2)} GiB`;
+const secs = (s: number) => `${s.toFixed(1)} s`;
+
+/** Runs the inference-runtime benchmarks and prints their figures and ratios. */
+export async function benchInferenceRuntime(): Promise<void> {
+  console.log('\n--- inference runtime: full-size InnerEye UNet3D (onnxruntime-node 1.30, CPU) ---');
+  const missing = sharedDataMissing('models/innereye-full-size/last.ckpt');
+  if (missing) { console.log(`skipped: ${missing}`); return; }
+  const threads = Number(process.env.SEAHORSE_BENCH_THREADS ?? availableParallelism());
+  const members = Number(process.env.SEAHORSE_BENCH_MEMBERS ?? 5);
+  const work = mkdtempSync(path.join(tmpdir(), 'seahorse-bench-runtime-'));
+  try {
+    const pkg = path.join(work, 'full');
+    await importInnerEyeCheckpoint(sharedPath('models/innereye-full-size/last.ckpt'), pkg);
+    const onnx = path.join(pkg, 'members', '01-last.onnx');
+    console.log(`threads ${threads} (both sides); reference = onnxruntime-python on the same ONNX (stand-in for PyTorch CPU, not installed)`);
+
+    const sp = child(['patch', onnx, String(threads), '2']);
+    const pp = await runPythonReference<PyResult>('inference_runtime_bench.py', [onnx, String(threads), 'patch', '2']);
+    const s = Math.min(...sp.seconds);
+    const p = Math.min(...pp.seconds);
+    console.log(`patch 128×176×176, best of 2: Seahorse ${secs(s)} (first ${secs(sp.seconds[0]!)}), reference ${secs(p)}; ratio ${(s / p).toFixed(2)}; `
+      + `peak RSS Seahorse ${gib(sp.peakRssBytes)}, reference ${gib(pp.peak_rss_bytes)}`);
+
+    const segInnerEye = path.join(work, 'innereye.u8');
+    const si = child(['scan', onnx, String(threads), 'innereye', '1', segInnerEye]);
+    const pi = await runPythonReference<PyResult>('inference_runtime_bench.py', [onnx, String(threads), 'scan']);
+    console.log(`scan 176×256×256, innereye tiling (${si.patchesPerMember} patches), 1 member: Seahorse ${secs(si.seconds[0]!)}, reference ${secs(pi.seconds[0]!)}; `
+      + `ratio ${(si.seconds[0]! / pi.seconds[0]!).toFixed(2)}; peak RSS Seahorse ${gib(si.peakRssBytes)}, reference ${gib(pi.peak_rss_bytes)}`);
+
+    const agreement = (file: string) => {
+      const a = readFileSync(segInnerEye);
+      const b = readFileSync(file);
+      let same = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+      return `${((100 * same) / a.length).toFixed(3)} %`;
+    };
+    const segWhole = path.join(work, 'whole.u8');
+    const sw = child(['scan', onnx, String(threads), 'whole', '1', segWhole]);
+    console.log(`scan 176×256×256, whole mode with the default 5 GiB budget (${sw.wholeFellBack ? `fell back to ${sw.patchesPerMember} tiles of ${sw.patchZYX!.join('×')}` : 'one pass'}), 1 member: `
+      + `${secs(sw.seconds[0]!)}, peak RSS ${gib(sw.peakRssBytes)}; voxel agreement with innereye ${agreement(segWhole)}`);
+    if (freemem() > 14 * GiB) {
+      const segOne = path.join(work, 'whole-one-pass.u8');
+      const so = child(['scan', onnx, String(threads), 'whole', '1', segOne, String(13 * GiB)]);
+      console.log(`scan 176×256×256, whole mode with a 13 GiB budget (${so.wholeFellBack ? 'tiles' : 'one pass'}), 1 member: ${secs(so.seconds[0]!)}, `
+        + `peak RSS ${gib(so.peakRssBytes)}; voxel agreement with innereye ${agreement(segOne)}`);
+    } else {
+      console.log(`whole mode in one pass skipped: ${gib(freemem())} free, it needs about 11 GiB`);
+    }
+
+    const se = child(['scan', onnx, String(threads), 'innereye', String(members), path.join(work, 'ensemble.u8')]);
+    console.log(`scan 176×256×256, innereye tiling, ${members}-member ensemble (members in turn, arena released): ${secs(se.seconds[0]!)}, peak RSS ${gib(se.peakRssBytes)} (goal ≤ 6 GB)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
