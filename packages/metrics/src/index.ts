@@ -4,8 +4,11 @@ export { assertValidGrid, assertSameGrid, type Shape3ZYX, type Spacing3ZYX } fro
 export { squaredDistanceTransformMm, distanceTransformMm } from './distance-transform.js';
 export { contourMask, type Connectivity } from './contour.js';
 export {
-  diceNumeric, hausdorffDistanceMm, meanDistanceMm, overlapAndDistance, type OverlapAndDistance,
+  diceNumeric, hausdorffDistanceMm, meanDistanceMm, overlapAndDistance,
+  type OverlapAndDistance, type MeanDistanceArithmetic,
 } from './surface-distance.js';
+export { simpleItkMaurerDistanceMm } from './simpleitk-maurer.js';
+export { numpySumFloat32 } from './numpy-sum.js';
 export {
   hausdorffPercentileMonaiMm, averageSymmetricSurfaceDistanceMonaiMm, volumeMm3, quantileLinear,
 } from './monai-surface-distance.js';

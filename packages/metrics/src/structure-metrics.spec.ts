@@ -62,23 +62,21 @@ describeWithSharedData('parity with InnerEye\'s SimpleITK calls on real pairs fr
       expect(bad.filter((b) => b !== null)).toEqual([]);
     });
 
-    it('MeanDistance_mm matches SignedMaurerDistanceMap + LabelContour within 1e-6 relative (plus ITK\'s own float32 error)', () => {
-      // SimpleITK's Maurer map is float32 and forms coordinates as index × spacing in float, so with
-      // spacings such as 1.2 mm its distances stray up to 2^-18 (3.8e-6) relative from the exact
-      // ones. The reference measures that stray on the very voxels that enter the mean, and the
-      // tolerance is the issue's 1e-6 plus it; the float64 test below has no such allowance.
-      const bad = cases.map(({ ref, pred, gt }) =>
-        mismatch(ref.name, 'MD', meanDistanceMm(pred, gt), num(ref.itk.md), 1e-6 + ref.itk.itkMapRelError));
+    it('MeanDistance_mm equals SignedMaurerDistanceMap + LabelContour + np.mean, value for value', () => {
+      // Default arithmetic 'simpleitk': float32 Maurer maps in ITK's operation order, numpy's mean.
+      const bad = cases.map(({ ref, pred, gt }) => mismatch(ref.name, 'MD', meanDistanceMm(pred, gt), num(ref.itk.md), 0));
       expect(bad.filter((b) => b !== null)).toEqual([]);
-      const strict = cases.filter((c) => c.ref.itk.itkMapRelError <= 1e-7);
-      expect(strict.length).toBeGreaterThanOrEqual(30);
-      const badStrict = strict.map(({ ref, pred, gt }) => mismatch(ref.name, 'MD', meanDistanceMm(pred, gt), num(ref.itk.md), 1e-6));
-      expect(badStrict.filter((b) => b !== null)).toEqual([]);
+      // ...which is what makes the difference on anisotropic spacings: SimpleITK's own float32 stray.
+      expect(Math.max(...cases.map((c) => c.ref.itk.itkMapRelError))).toBeGreaterThan(1e-6);
     });
 
-    it('MeanDistance_mm equals the same formula in float64 with scipy\'s exact EDT within 1e-12 relative', () => {
-      const bad = cases.map(({ ref, pred, gt }) => mismatch(ref.name, 'MD', meanDistanceMm(pred, gt), num(ref.itk.mdExact), 1e-12));
+    it("MeanDistance_mm in 'float64' equals the formula with scipy's exact EDT within 1e-12, and SimpleITK within 1e-6 plus its float32 stray", () => {
+      const bad = cases.map(({ ref, pred, gt }) =>
+        mismatch(ref.name, 'MD', meanDistanceMm(pred, gt, 'float64'), num(ref.itk.mdExact), 1e-12));
       expect(bad.filter((b) => b !== null)).toEqual([]);
+      const loose = cases.map(({ ref, pred, gt }) =>
+        mismatch(ref.name, 'MD', meanDistanceMm(pred, gt, 'float64'), num(ref.itk.md), 1e-6 + ref.itk.itkMapRelError));
+      expect(loose.filter((b) => b !== null)).toEqual([]);
     });
 
     it('the bounding-box computation equals a full-volume computation, bit for bit', () => {
@@ -90,6 +88,7 @@ describeWithSharedData('parity with InnerEye\'s SimpleITK calls on real pairs fr
         if (box.countA === 0 || box.countB === 0) continue;
         expect(whole.shapeZYX).toEqual(pred.shapeZYX);
         expect(innerEyeDistancesOfPair(box), ref.name).toEqual(innerEyeDistancesOfPair(whole));
+        expect(innerEyeDistancesOfPair(box, 'float64'), ref.name).toEqual(innerEyeDistancesOfPair(whole, 'float64'));
         compared++;
       }
       expect(compared).toBeGreaterThanOrEqual(100);
@@ -105,7 +104,7 @@ describeWithSharedData('parity with InnerEye\'s SimpleITK calls on real pairs fr
         expect(row!.structure).toBe('target');
         expect(Object.is(row!.DiceNumeric, num(ref.itk.dice)), ref.name).toBe(true);
         expect(mismatch(ref.name, 'HD', row!.HausdorffDistance_mm, num(ref.itk.hd), 1e-9)).toBeNull();
-        expect(mismatch(ref.name, 'MD', row!.MeanDistance_mm, num(ref.itk.md), 1e-6)).toBeNull();
+        expect(mismatch(ref.name, 'MD', row!.MeanDistance_mm, num(ref.itk.md), 0)).toBeNull();
       }
     });
 

@@ -4,7 +4,7 @@ import { MetricsError } from './errors.js';
 import { assertSameGrid } from './grid.js';
 import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
 import { monaiMetricsOfPair } from './monai-surface-distance.js';
-import { overlapAndDistanceOfPair, type OverlapAndDistance } from './surface-distance.js';
+import { overlapAndDistanceOfPair, type MeanDistanceArithmetic, type OverlapAndDistance } from './surface-distance.js';
 
 /** InnerEye's per-structure result, one row of `metrics.csv` before rounding. */
 export interface StructureMetrics extends OverlapAndDistance {
@@ -27,6 +27,7 @@ export interface ExtendedStructureMetrics extends StructureMetrics {
 const optionsSchema = z.object({
   structures: z.array(z.string().min(1)).min(1),
   subject: z.string().optional(),
+  meanDistanceArithmetic: z.enum(['simpleitk', 'float64']).optional(),
 });
 
 /** Options of {@link computeStructureMetrics}. */
@@ -38,6 +39,11 @@ export interface StructureMetricsOptions {
   readonly structures: readonly string[];
   /** Subject id, only for error messages. */
   readonly subject?: string;
+  /**
+   * `'simpleitk'` (default): MeanDistance value for value as InnerEye's SimpleITK float32 maps give
+   * it; `'float64'`: exact distances. See {@link MeanDistanceArithmetic}.
+   */
+  readonly meanDistanceArithmetic?: MeanDistanceArithmetic;
 }
 
 function validate(segmentation: VolumeZYX, groundTruths: readonly VolumeZYX[], options: StructureMetricsOptions): string {
@@ -88,7 +94,7 @@ export function computeStructureMetrics(
   const who = validate(segmentation, groundTruths, options);
   return groundTruths.map((gt, i) => {
     const structure = options.structures[i]!;
-    return { structure, ...overlapAndDistanceOfPair(pairFor(segmentation, gt, structure, i + 1, who)) };
+    return { structure, ...overlapAndDistanceOfPair(pairFor(segmentation, gt, structure, i + 1, who), options.meanDistanceArithmetic) };
   });
 }
 
@@ -114,7 +120,7 @@ export function computeExtendedStructureMetrics(
     const monai = monaiMetricsOfPair(pair);
     return {
       structure,
-      ...overlapAndDistanceOfPair(pair),
+      ...overlapAndDistanceOfPair(pair, options.meanDistanceArithmetic),
       HD95_MONAI_mm: monai.hdPercentileMm,
       ASSD_MONAI_mm: monai.assdMm,
       PredictedVolume_mm3: pair.countA * voxelMm3,

@@ -45,6 +45,17 @@ describe("InnerEye's own test vectors (Tests/ML/test_metrics.py)", () => {
   });
 });
 
+describe('a mask that fills the whole image has no contour', () => {
+  it("'simpleitk' gives SimpleITK's sqrt(FLT_MAX), 'float64' gives Infinity", () => {
+    const full = vol(new Array(27).fill(1), [3, 3, 3]);
+    const part = vol(Array.from({ length: 27 }, (_, i) => (i === 13 ? 1 : 0)), [3, 3, 3]);
+    expect(meanDistanceMm(part, full)).toBe(Math.fround(Math.sqrt(3.4028234663852886e38)));
+    expect(meanDistanceMm(part, full, 'float64')).toBe(Infinity);
+    expect(hausdorffDistanceMm(part, full)).toBe(Math.sqrt(3));
+    expect(meanDistanceMm(full, full)).toBeNaN();
+  });
+});
+
 describe('exact Euclidean distance transform', () => {
   it('equals brute force on random anisotropic volumes, to the last bit of rounding', () => {
     const shapes: S3[] = [[5, 7, 6], [1, 9, 4], [8, 1, 1], [6, 6, 6]];

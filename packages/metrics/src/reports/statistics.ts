@@ -1,41 +1,13 @@
-import { quantileLinear } from '../monai-surface-distance.js';
-
 /**
  * Summary statistics computed exactly as pandas computes `Series.describe()` (pandas' nanops on
  * float64, numpy's pairwise summation), plus a median, quartiles and a Student-t 95% confidence
  * interval of the mean.
  */
+import { quantileLinear } from '../monai-surface-distance.js';
+import { numpySum } from '../numpy-sum.js';
 
-/** numpy's pairwise summation of `a[start .. start+n)` (`pairwise_sum_DOUBLE`, block 128, unroll 8). */
-function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  if (n <= 128) {
-    const r = [a[start]!, a[start + 1]!, a[start + 2]!, a[start + 3]!, a[start + 4]!, a[start + 5]!, a[start + 6]!, a[start + 7]!];
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j]! += a[start + i + j]!;
-    let res = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
-    for (; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
+export { numpySum };
 
-/**
- * `np.sum` of a float64 vector: numpy's pairwise summation, bit for bit.
- * @example
- * ```ts
- * numpySum([0.1, 0.2, 0.3]); // 0.6000000000000001, as numpy
- * ```
- */
-export function numpySum(values: ArrayLike<number>): number {
-  return pairwiseSum(values, 0, values.length);
-}
 
 /** What pandas' `Series.describe()` gives (NaN values excluded; `count` counts the others). */
 export interface PandasDescribe {
