@@ -5,7 +5,7 @@ import { bsplineCoefficientsXYZ, bsplineSupport } from './bspline.js';
 import { PreprocessError } from './errors.js';
 import { assertGridFits, DEFAULT_MAX_VOXELS, gridOf, gridWithSpacing, type GridXYZ } from './grid.js';
 import { parseOptions } from './options.js';
-import { assertFiniteVoxels, assertShapeMatchesData, scanName } from './validate.js';
+import { assertFiniteVoxels, assertShapeMatchesData, scanName, toFloat32 } from './validate.js';
 
 /**
  * How voxel values are interpolated:
@@ -42,128 +42,159 @@ export function voxelToVoxel(input: Mat4, output: Mat4, scan: string): Mat4 {
   return multiplyAffine(invertAffine(input, scan), output);
 }
 
-/**
- * Visits every output voxel (x fastest) with the continuous input index of its centre.
- * The callback returns the value to store.
- */
-function sampleGrid(map: Mat4, shapeXYZ: readonly number[], out: { [i: number]: number },
-  f: (cx: number, cy: number, cz: number) => number): void {
-  const [nx, ny, nz] = shapeXYZ as [number, number, number];
-  const m = map;
+/** Scalars every sampling loop needs: the index map's entries and the input/output extents. */
+interface LoopGeometry {
+  m: Mat4;
+  nx: number; ny: number; nz: number;
+  ox: number; oy: number; oz: number;
+}
+
+// Each interpolation has its own loop (no per-voxel callbacks: V8 runs these ~3× faster).
+// A centre is inside the input when -0.5 <= c < n - 0.5 on every axis (ITK's IsInsideBuffer).
+
+/** Trilinear interpolation with ITK's edge handling (neighbours clamped to the volume). */
+function sampleLinear(g: LoopGeometry, data: Float32Array | Float64Array, out: Float32Array, fill: number): void {
+  const { m, nx, ny, nz, ox, oy, oz } = g;
+  const hx = nx - 0.5, hy = ny - 0.5, hz = nz - 0.5;
+  const sxy = nx * ny;
+  const m0 = m[0]!, m4 = m[4]!, m8 = m[8]!;
   let o = 0;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
+  for (let z = 0; z < oz; z++) {
+    for (let y = 0; y < oy; y++) {
       const bx = m[1]! * y + m[2]! * z + m[3]!;
       const by = m[5]! * y + m[6]! * z + m[7]!;
       const bz = m[9]! * y + m[10]! * z + m[11]!;
-      for (let x = 0; x < nx; x++) out[o++] = f(m[0]! * x + bx, m[4]! * x + by, m[8]! * x + bz);
+      for (let x = 0; x < ox; x++, o++) {
+        const cx = m0 * x + bx, cy = m4 * x + by, cz = m8 * x + bz;
+        if (!(cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz)) { out[o] = fill; continue; }
+        let x0 = Math.floor(cx), y0 = Math.floor(cy), z0 = Math.floor(cz);
+        let fx = cx - x0, fy = cy - y0, fz = cz - z0;
+        if (x0 < 0) { x0 = 0; fx = 0; }
+        if (y0 < 0) { y0 = 0; fy = 0; }
+        if (z0 < 0) { z0 = 0; fz = 0; }
+        const dx = x0 < nx - 1 ? 1 : 0;
+        const dy = y0 < ny - 1 ? nx : 0;
+        const dz = z0 < nz - 1 ? sxy : 0;
+        const i = x0 + nx * y0 + sxy * z0;
+        const a000 = data[i]!, a100 = data[i + dx]!, a010 = data[i + dy]!, a110 = data[i + dx + dy]!;
+        const a001 = data[i + dz]!, a101 = data[i + dx + dz]!, a011 = data[i + dy + dz]!, a111 = data[i + dx + dy + dz]!;
+        const v00 = a000 + (a100 - a000) * fx;
+        const v10 = a010 + (a110 - a010) * fx;
+        const v01 = a001 + (a101 - a001) * fx;
+        const v11 = a011 + (a111 - a011) * fx;
+        const v0 = v00 + (v10 - v00) * fy;
+        const v1 = v01 + (v11 - v01) * fy;
+        out[o] = v0 + (v1 - v0) * fz;
+      }
     }
   }
 }
 
-/**
- * ITK's rule for "inside the input": every continuous index c satisfies `-0.5 <= c < n - 0.5`
- * (the voxel's own half-width around the outermost centres).
- */
-function inside(c: number, n: number): boolean {
-  return c >= -0.5 && c < n - 0.5;
-}
-
-/** Trilinear interpolation with ITK's edge handling (neighbours clamped to the volume). */
-function makeLinear(data: ArrayLike<number>, shape: readonly number[], fill: number) {
-  const [nx, ny, nz] = shape as [number, number, number];
-  const sxy = nx * ny;
-  return (cx: number, cy: number, cz: number): number => {
-    if (!(inside(cx, nx) && inside(cy, ny) && inside(cz, nz))) return fill;
-    let x0 = Math.floor(cx), y0 = Math.floor(cy), z0 = Math.floor(cz);
-    let fx = cx - x0, fy = cy - y0, fz = cz - z0;
-    if (x0 < 0) { x0 = 0; fx = 0; }
-    if (y0 < 0) { y0 = 0; fy = 0; }
-    if (z0 < 0) { z0 = 0; fz = 0; }
-    const dx = x0 < nx - 1 ? 1 : 0;
-    const dy = y0 < ny - 1 ? nx : 0;
-    const dz = z0 < nz - 1 ? sxy : 0;
-    const i = x0 + nx * y0 + sxy * z0;
-    const a000 = data[i]!, a100 = data[i + dx]!, a010 = data[i + dy]!, a110 = data[i + dx + dy]!;
-    const a001 = data[i + dz]!, a101 = data[i + dx + dz]!, a011 = data[i + dy + dz]!, a111 = data[i + dx + dy + dz]!;
-    const v00 = a000 + (a100 - a000) * fx;
-    const v10 = a010 + (a110 - a010) * fx;
-    const v01 = a001 + (a101 - a001) * fx;
-    const v11 = a011 + (a111 - a011) * fx;
-    const v0 = v00 + (v10 - v00) * fy;
-    const v1 = v01 + (v11 - v01) * fy;
-    return v0 + (v1 - v0) * fz;
-  };
-}
-
 /** Nearest neighbour: index `floor(c + 0.5)` (ITK's round-half-up). */
-function makeNearest(data: ArrayLike<number>, shape: readonly number[], fill: number) {
-  const [nx, ny, nz] = shape as [number, number, number];
-  return (cx: number, cy: number, cz: number): number => {
-    if (!(inside(cx, nx) && inside(cy, ny) && inside(cz, nz))) return fill;
-    return data[Math.floor(cx + 0.5) + nx * (Math.floor(cy + 0.5) + ny * Math.floor(cz + 0.5))]!;
-  };
+function sampleNearest(g: LoopGeometry, data: VoxelArray, out: VoxelArray, fill: number): void {
+  const { m, nx, ny, nz, ox, oy, oz } = g;
+  const hx = nx - 0.5, hy = ny - 0.5, hz = nz - 0.5;
+  const m0 = m[0]!, m4 = m[4]!, m8 = m[8]!;
+  let o = 0;
+  for (let z = 0; z < oz; z++) {
+    for (let y = 0; y < oy; y++) {
+      const bx = m[1]! * y + m[2]! * z + m[3]!;
+      const by = m[5]! * y + m[6]! * z + m[7]!;
+      const bz = m[9]! * y + m[10]! * z + m[11]!;
+      for (let x = 0; x < ox; x++, o++) {
+        const cx = m0 * x + bx, cy = m4 * x + by, cz = m8 * x + bz;
+        out[o] = cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz
+          ? data[Math.floor(cx + 0.5) + nx * (Math.floor(cy + 0.5) + ny * Math.floor(cz + 0.5))]!
+          : fill;
+      }
+    }
+  }
 }
 
 /** Cubic B-spline (ITK order 3, mirror boundaries). */
-function makeBSpline(data: ArrayLike<number>, shape: readonly [number, number, number], fill: number) {
-  const [nx, ny, nz] = shape;
-  const coef = bsplineCoefficientsXYZ(data, shape);
+function sampleBSpline(g: LoopGeometry, data: Float32Array | Float64Array, out: Float32Array, fill: number): void {
+  const { m, nx, ny, nz, ox, oy, oz } = g;
+  const hx = nx - 0.5, hy = ny - 0.5, hz = nz - 0.5;
+  const coef = bsplineCoefficientsXYZ(data, [nx, ny, nz]);
   const ix = new Int32Array(4), iy = new Int32Array(4), iz = new Int32Array(4);
   const wx = new Float64Array(4), wy = new Float64Array(4), wz = new Float64Array(4);
-  return (cx: number, cy: number, cz: number): number => {
-    if (!(inside(cx, nx) && inside(cy, ny) && inside(cz, nz))) return fill;
-    bsplineSupport(cx, nx, ix, wx);
-    bsplineSupport(cy, ny, iy, wy);
-    bsplineSupport(cz, nz, iz, wz);
-    let v = 0;
-    for (let c = 0; c < 4; c++) {
-      const oz = nx * ny * iz[c]!;
-      for (let b = 0; b < 4; b++) {
-        const oyz = oz + nx * iy[b]!;
-        const wyz = wy[b]! * wz[c]!;
-        for (let a = 0; a < 4; a++) v += (wx[a]! * wyz) * coef[oyz + ix[a]!]!;
+  const m0 = m[0]!, m4 = m[4]!, m8 = m[8]!;
+  let o = 0;
+  for (let z = 0; z < oz; z++) {
+    for (let y = 0; y < oy; y++) {
+      const bx = m[1]! * y + m[2]! * z + m[3]!;
+      const by = m[5]! * y + m[6]! * z + m[7]!;
+      const bz = m[9]! * y + m[10]! * z + m[11]!;
+      for (let x = 0; x < ox; x++, o++) {
+        const cx = m0 * x + bx, cy = m4 * x + by, cz = m8 * x + bz;
+        if (!(cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz)) { out[o] = fill; continue; }
+        bsplineSupport(cx, nx, ix, wx);
+        bsplineSupport(cy, ny, iy, wy);
+        bsplineSupport(cz, nz, iz, wz);
+        let v = 0;
+        for (let c = 0; c < 4; c++) {
+          const oz0 = nx * ny * iz[c]!;
+          for (let b = 0; b < 4; b++) {
+            const oyz = oz0 + nx * iy[b]!;
+            const wyz = wy[b]! * wz[c]!;
+            v += wx[0]! * wyz * coef[oyz + ix[0]!]! + wx[1]! * wyz * coef[oyz + ix[1]!]!
+              + wx[2]! * wyz * coef[oyz + ix[2]!]! + wx[3]! * wyz * coef[oyz + ix[3]!]!;
+          }
+        }
+        out[o] = v;
       }
     }
-    return v;
-  };
+  }
 }
 
 /** Per-label linear (nnU-Net): the largest label whose linearly interpolated indicator is ≥ 0.5, else 0. */
-function makeLabelLinear(data: ArrayLike<number>, shape: readonly number[], fill: number) {
-  const [nx, ny, nz] = shape as [number, number, number];
+function sampleLabelLinear(g: LoopGeometry, data: VoxelArray, out: VoxelArray, fill: number): void {
+  const { m, nx, ny, nz, ox, oy, oz } = g;
+  const hx = nx - 0.5, hy = ny - 0.5, hz = nz - 0.5;
   const sxy = nx * ny;
   const labels = new Float64Array(8);
-  const weights = new Float64Array(8);
-  return (cx: number, cy: number, cz: number): number => {
-    if (!(inside(cx, nx) && inside(cy, ny) && inside(cz, nz))) return fill;
-    let x0 = Math.floor(cx), y0 = Math.floor(cy), z0 = Math.floor(cz);
-    let fx = cx - x0, fy = cy - y0, fz = cz - z0;
-    if (x0 < 0) { x0 = 0; fx = 0; }
-    if (y0 < 0) { y0 = 0; fy = 0; }
-    if (z0 < 0) { z0 = 0; fz = 0; }
-    const dx = x0 < nx - 1 ? 1 : 0;
-    const dy = y0 < ny - 1 ? nx : 0;
-    const dz = z0 < nz - 1 ? sxy : 0;
-    const i = x0 + nx * y0 + sxy * z0;
-    const offs = [0, dx, dy, dx + dy, dz, dx + dz, dy + dz, dx + dy + dz];
-    for (let k = 0; k < 8; k++) labels[k] = data[i + offs[k]!]!;
-    // indicator of label l interpolated with the same lerp order as the image path
-    let best = 0;
-    for (let k = 0; k < 8; k++) {
-      const l = labels[k]!;
-      if (l === 0 || l <= best) continue;
-      for (let j = 0; j < 8; j++) weights[j] = labels[j] === l ? 1 : 0;
-      const v00 = weights[0]! + (weights[1]! - weights[0]!) * fx;
-      const v10 = weights[2]! + (weights[3]! - weights[2]!) * fx;
-      const v01 = weights[4]! + (weights[5]! - weights[4]!) * fx;
-      const v11 = weights[6]! + (weights[7]! - weights[6]!) * fx;
-      const v0 = v00 + (v10 - v00) * fy;
-      const v1 = v01 + (v11 - v01) * fy;
-      if (v0 + (v1 - v0) * fz >= 0.5) best = l;
+  const ind = new Float64Array(8);
+  const offs = new Int32Array(8);
+  let o = 0;
+  for (let z = 0; z < oz; z++) {
+    for (let y = 0; y < oy; y++) {
+      const bx = m[1]! * y + m[2]! * z + m[3]!;
+      const by = m[5]! * y + m[6]! * z + m[7]!;
+      const bz = m[9]! * y + m[10]! * z + m[11]!;
+      for (let x = 0; x < ox; x++, o++) {
+        const cx = m[0]! * x + bx, cy = m[4]! * x + by, cz = m[8]! * x + bz;
+        if (!(cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz)) { out[o] = fill; continue; }
+        let x0 = Math.floor(cx), y0 = Math.floor(cy), z0 = Math.floor(cz);
+        let fx = cx - x0, fy = cy - y0, fz = cz - z0;
+        if (x0 < 0) { x0 = 0; fx = 0; }
+        if (y0 < 0) { y0 = 0; fy = 0; }
+        if (z0 < 0) { z0 = 0; fz = 0; }
+        const dx = x0 < nx - 1 ? 1 : 0;
+        const dy = y0 < ny - 1 ? nx : 0;
+        const dz = z0 < nz - 1 ? sxy : 0;
+        const i = x0 + nx * y0 + sxy * z0;
+        offs[0] = 0; offs[1] = dx; offs[2] = dy; offs[3] = dx + dy;
+        offs[4] = dz; offs[5] = dx + dz; offs[6] = dy + dz; offs[7] = dx + dy + dz;
+        for (let k = 0; k < 8; k++) labels[k] = data[i + offs[k]!]!;
+        // each label's indicator, interpolated with the same lerp order as the image path;
+        // only labels among the 8 neighbours can reach 0.5
+        let best = 0;
+        for (let k = 0; k < 8; k++) {
+          const l = labels[k]!;
+          if (l === 0 || l <= best) continue;
+          for (let j = 0; j < 8; j++) ind[j] = labels[j] === l ? 1 : 0;
+          const v00 = ind[0]! + (ind[1]! - ind[0]!) * fx;
+          const v10 = ind[2]! + (ind[3]! - ind[2]!) * fx;
+          const v01 = ind[4]! + (ind[5]! - ind[4]!) * fx;
+          const v11 = ind[6]! + (ind[7]! - ind[6]!) * fx;
+          const v0 = v00 + (v10 - v00) * fy;
+          const v1 = v01 + (v11 - v01) * fy;
+          if (v0 + (v1 - v0) * fz >= 0.5) best = l;
+        }
+        out[o] = best;
+      }
     }
-    return best;
-  };
+  }
 }
 
 /**
@@ -213,12 +244,18 @@ export function resampleToGrid(volume: VolumeXYZ, grid: GridXYZ, options: Resamp
   } catch (e) {
     throw new PreprocessError('GRID_TOO_LARGE', scan, `cannot allocate ${n} voxels for the target grid: ${(e as Error).message}`);
   }
-  const shape = volume.shapeXYZ;
-  const sampler = interpolation === 'linear' ? makeLinear(volume.data, shape, opts.fill)
-    : interpolation === 'nearest' ? makeNearest(volume.data, shape, opts.fill)
-      : interpolation === 'bspline' ? makeBSpline(volume.data, shape, opts.fill)
-        : makeLabelLinear(volume.data, shape, opts.fill);
-  sampleGrid(map, grid.shapeXYZ, out, sampler);
+  const geometry: LoopGeometry = {
+    m: map, nx: volume.shapeXYZ[0], ny: volume.shapeXYZ[1], nz: volume.shapeXYZ[2],
+    ox: grid.shapeXYZ[0], oy: grid.shapeXYZ[1], oz: grid.shapeXYZ[2],
+  };
+  if (interpolation === 'nearest') sampleNearest(geometry, volume.data, out, opts.fill);
+  else if (interpolation === 'label-linear') sampleLabelLinear(geometry, volume.data, out, opts.fill);
+  else {
+    // images are interpolated from float32 (float64 input stays float64), like SimpleITK on a float image
+    const src = volume.data instanceof Float64Array ? volume.data : toFloat32(volume.data);
+    if (interpolation === 'linear') sampleLinear(geometry, src, out as Float32Array, opts.fill);
+    else sampleBSpline(geometry, src, out as Float32Array, opts.fill);
+  }
   return { data: out, shapeXYZ: [...grid.shapeXYZ] as unknown as GridXYZ['shapeXYZ'], affine: Float64Array.from(grid.affine), kind: volume.kind };
 }
 
