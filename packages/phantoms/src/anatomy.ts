@@ -17,9 +17,9 @@ export type Tissue = (typeof TISSUE)[keyof typeof TISSUE];
 
 /**
  * T1-like relative intensity of each tissue, indexed by {@link Tissue} (white matter = 1).
- * The hippocampi are grey-matter-like, a little brighter than cortex.
+ * Scalp fat is bright; the hippocampi are grey-matter-like, brighter than cortex (partial volume with white matter).
  */
-export const TISSUE_INTENSITY: readonly number[] = Object.freeze([0, 0.7, 0.12, 0.22, 0.58, 1, 0.15, 0.64, 0.64]);
+export const TISSUE_INTENSITY: readonly number[] = Object.freeze([0, 0.85, 0.12, 0.22, 0.55, 1, 0.15, 0.72, 0.72]);
 
 /** One hippocampus: a tube along a centre line, radius tapering from head to tail. */
 export interface HippocampusShape {
