@@ -100,11 +100,19 @@ const CTORS: Record<NiftiDatatype, TypedArrayCtor> = {
   uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
 };
 
-/** Decompresses gzip when the first bytes say so. @throws NiftiFormatError `TRUNCATED_GZIP`. */
+/**
+ * Decompresses gzip when the first bytes say so. The output buffer is sized from the gzip trailer's
+ * ISIZE (uncompressed size mod 2^32, capped at 1 GiB) so that zlib writes one chunk instead of
+ * growing and concatenating many; a wrong ISIZE only costs extra chunks, never correctness.
+ * @throws NiftiFormatError `TRUNCATED_GZIP`.
+ */
 function gunzipIfNeeded(raw: Uint8Array, file: string): Uint8Array {
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  const isize = raw.length >= 18
+    ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(raw.length - 4, true) : 0;
+  const chunkSize = Math.min(Math.max(isize + 1024, 64 * 1024), 2 ** 30);
   try {
-    return gunzipSync(raw);
+    return gunzipSync(raw, { chunkSize });
   } catch (err) {
     throw new NiftiFormatError('TRUNCATED_GZIP', file, 'gzip stream',
       `cannot be decompressed (${(err as Error).message}); the file is truncated or corrupt`);
@@ -145,13 +153,25 @@ function validateDims(header: NiftiHeader, file: string, bytesPerVoxel: number, 
   return { shape, volumeCount, voxels, totalVoxels };
 }
 
-/** A typed array over `bytes[start, start + count·size)`, in host byte order, aligned (copies when it must). */
-function storedArray(bytes: Uint8Array, start: number, count: number, datatype: NiftiDatatype, size: number, littleEndian: boolean) {
+/**
+ * A typed array over `bytes[start, start + count·size)` in host byte order. Zero-copy when the
+ * bytes own their whole buffer (never a slice of a shared pool) and are mostly these voxels, are
+ * aligned and need no byte swap
+ * (or when `temporary`, i.e. the caller only reads it once); otherwise an aligned copy.
+ */
+function storedArray(bytes: Uint8Array, start: number, count: number, datatype: NiftiDatatype, size: number, littleEndian: boolean, temporary: boolean) {
   const Ctor = CTORS[datatype];
   const length = count * size;
+  const swap = size > 1 && littleEndian !== HOST_LITTLE_ENDIAN;
+  const offset = bytes.byteOffset + start;
+  // Keep a view only when it is most of its buffer (not one volume of a large 4-D file).
+  // (Buffers of 4 KiB or more are never carved from Node's shared pool.)
+  const owned = bytes.byteOffset === 0 && bytes.byteLength >= 4096 && bytes.buffer.byteLength - bytes.byteLength <= 65536
+    && 2 * length >= bytes.byteLength;
+  if (!swap && offset % size === 0 && (temporary || owned)) return new Ctor(bytes.buffer as ArrayBuffer, offset, count);
   const copy = new Uint8Array(length);
   copy.set(bytes.subarray(start, start + length));
-  if (size > 1 && littleEndian !== HOST_LITTLE_ENDIAN) {
+  if (swap) {
     for (let i = 0; i < length; i += size) {
       for (let a = i, b = i + size - 1; a < b; a++, b--) {
         const t = copy[a]!;
@@ -250,7 +270,7 @@ export function decodeNifti(bytes: Uint8Array, file = '<buffer>', options: ReadN
       `[${header.dim.join(', ')}] of ${datatype} needs ${dataBytes} bytes from vox_offset ${voxOffset}, but the file has only ${raw.length - voxOffset}`);
   }
 
-  const stored = storedArray(raw, voxOffset + volumeIndex * voxels * size, voxels, datatype, size, header.littleEndian);
+  const stored = storedArray(raw, voxOffset + volumeIndex * voxels * size, voxels, datatype, size, header.littleEndian, !keep);
   let data: VoxelArray;
   if (keep) {
     data = stored as VoxelArray;
