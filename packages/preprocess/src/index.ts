@@ -20,3 +20,4 @@ export { gridOf, gridWithSpacing, assertGridFits, DEFAULT_MAX_VOXELS, type GridX
 export { resampleToGrid, resampleToSpacing, voxelToVoxel, type Interpolation, type ResampleOptions } from './resample.js';
 export { posteriorsToNativeLabels, type PosteriorsCXYZ } from './inverse.js';
 export { toModelSpace, type ModelSpace, type ModelSpaceResult } from './model-space.js';
+export { mapKeys } from './map-keys.js';
