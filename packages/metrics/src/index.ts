@@ -7,7 +7,7 @@ export {
   diceNumeric, hausdorffDistanceMm, meanDistanceMm, overlapAndDistance,
   type OverlapAndDistance, type MeanDistanceArithmetic,
 } from './surface-distance.js';
-export { simpleItkMaurerDistanceMm } from './simpleitk-maurer.js';
+export { simpleItkMaurerDistanceMm, simpleItkMaurerSquaredDistanceF64Mm2 } from './simpleitk-maurer.js';
 export { numpySumFloat32 } from './numpy-sum.js';
 export {
   hausdorffPercentileMonaiMm, averageSymmetricSurfaceDistanceMonaiMm, volumeMm3, quantileLinear,

@@ -1,38 +1,39 @@
 import type { Shape3ZYX, Spacing3ZYX } from './grid.js';
 
 const f32 = Math.fround;
+const f64 = (x: number): number => x;
 
 /**
- * `Remove` test of Maurer's algorithm, in float32 as ITK evaluates it:
+ * `Remove` test of Maurer's algorithm, as ITK evaluates it in its pixel type (`r` rounds to it):
  * `((c·|d2| − b·|d1|) − a·|df|) − (a·b)·c > 0` with `a = x2−x1`, `b = xf−x2`, `c = xf−x1`.
  */
-function removeF32(d1: number, d2: number, df: number, x1: number, x2: number, xf: number): boolean {
-  const a = f32(x2 - x1);
-  const b = f32(xf - x2);
-  const c = f32(xf - x1);
-  let v = f32(f32(c * Math.abs(d2)) - f32(b * Math.abs(d1)));
-  v = f32(v - f32(a * Math.abs(df)));
-  v = f32(v - f32(f32(a * b) * c));
+function remove(r: (x: number) => number, d1: number, d2: number, df: number, x1: number, x2: number, xf: number): boolean {
+  const a = r(x2 - x1);
+  const b = r(xf - x2);
+  const c = r(xf - x1);
+  let v = r(r(c * Math.abs(d2)) - r(b * Math.abs(d1)));
+  v = r(v - r(a * Math.abs(df)));
+  v = r(v - r(r(a * b) * c));
   return v > 0;
 }
 
 /**
- * One Voronoi pass of ITK's `SignedMaurerDistanceMapImageFilter` with float32 pixels over the line
+ * One Voronoi pass of ITK's `SignedMaurerDistanceMapImageFilter` over the line
  * `f[offset + i·stride]`, `i < n`, whose first voxel has image index `start` along this axis.
  * `Infinity` stands for ITK's "no distance yet" (`NumericTraits<float>::max()`).
  * Coordinates are formed as ITK forms them: `float(i)·float(spacing)` for the sites and
  * `float(i·spacing)` for the voxels, which is why ITK's distances stray from the exact ones.
  */
-function voronoiF32(f: Float64Array, offset: number, stride: number, n: number, start: number,
+function voronoi(r: (x: number) => number, f: Float64Array, offset: number, stride: number, n: number, start: number,
   spacing: number, g: Float64Array, h: Float64Array): void {
-  const fsp = f32(spacing);
+  const fsp = r(spacing);
   let l = -1;
   for (let i = 0; i < n; i++) {
     const di = f[offset + i * stride]!;
     if (di === Infinity) continue;
-    const iw = f32((start + i) * fsp);
+    const iw = r((start + i) * fsp);
     if (l >= 1) {
-      while (l >= 1 && removeF32(g[l - 1]!, g[l]!, di, h[l - 1]!, h[l]!, iw)) l--;
+      while (l >= 1 && remove(r, g[l - 1]!, g[l]!, di, h[l - 1]!, h[l]!, iw)) l--;
     }
     l++;
     g[l] = di;
@@ -42,18 +43,37 @@ function voronoiF32(f: Float64Array, offset: number, stride: number, n: number, 
   const ns = l;
   l = 0;
   for (let i = 0; i < n; i++) {
-    const iw = f32((start + i) * spacing);
-    let t = f32(h[l]! - iw);
-    let d1 = f32(Math.abs(g[l]!) + f32(t * t));
+    const iw = r((start + i) * spacing);
+    let t = r(h[l]! - iw);
+    let d1 = r(Math.abs(g[l]!) + r(t * t));
     while (l < ns) {
-      t = f32(h[l + 1]! - iw);
-      const d2 = f32(Math.abs(g[l + 1]!) + f32(t * t));
+      t = r(h[l + 1]! - iw);
+      const d2 = r(Math.abs(g[l + 1]!) + r(t * t));
       if (d1 <= d2) break;
       l++;
       d1 = d2;
     }
     f[offset + i * stride] = d1;
   }
+}
+
+/** The squared Maurer transform with every operation rounded by `r` (float32 or float64). */
+function maurerSquared(
+  r: (x: number) => number, sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, originZYX: Shape3ZYX,
+): Float64Array {
+  const [nz, ny, nx] = shapeZYX;
+  const [sz, sy, sx] = spacingZYX;
+  const [oz, oy, ox] = originZYX;
+  const f = new Float64Array(nz * ny * nx);
+  for (let i = 0; i < f.length; i++) f[i] = sites[i] !== 0 ? 0 : Infinity;
+  const m = Math.max(nz, ny, nx);
+  const g = new Float64Array(m);
+  const h = new Float64Array(m);
+  const plane = ny * nx;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) voronoi(r, f, z * plane + y * nx, 1, nx, ox, sx, g, h);
+  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) voronoi(r, f, z * plane + x, nx, ny, oy, sy, g, h);
+  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) voronoi(r, f, y * nx + x, plane, nz, oz, sz, g, h);
+  return f;
 }
 
 /**
@@ -81,22 +101,29 @@ export function simpleItkMaurerDistanceMm(
   sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
   originZYX: Shape3ZYX = [0, 0, 0],
 ): Float64Array {
-  const [nz, ny, nx] = shapeZYX;
-  const [sz, sy, sx] = spacingZYX;
-  const [oz, oy, ox] = originZYX;
-  const f = new Float64Array(nz * ny * nx);
-  for (let i = 0; i < f.length; i++) f[i] = sites[i] !== 0 ? 0 : Infinity;
-  const m = Math.max(nz, ny, nx);
-  const g = new Float64Array(m);
-  const h = new Float64Array(m);
-  const plane = ny * nx;
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) voronoiF32(f, z * plane + y * nx, 1, nx, ox, sx, g, h);
-  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) voronoiF32(f, z * plane + x, nx, ny, oy, sy, g, h);
-  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) voronoiF32(f, y * nx + x, plane, nz, oz, sz, g, h);
+  const f = maurerSquared(f32, sites, shapeZYX, spacingZYX, originZYX);
   const fltMax = 3.4028234663852886e38;
   for (let i = 0; i < f.length; i++) {
     const v = f[i]!;
     f[i] = f32(Math.sqrt(v === Infinity ? fltMax : Math.abs(v)));
   }
   return f;
+}
+
+/**
+ * The squared distances of ITK's `SignedMaurerDistanceMapImageFilter` with double pixels, as
+ * `HausdorffDistanceImageFilter` computes them for uint8 masks (its real type is double): the
+ * same algorithm as {@link simpleItkMaurerDistanceMm} in float64 with ITK's operation order, so
+ * the square roots equal ITK's bit for bit. `Infinity` where no site exists.
+ * @param originZYX - Index of the crop's first voxel in the image. Default `[0, 0, 0]`.
+ * @example
+ * ```ts
+ * const d2 = simpleItkMaurerSquaredDistanceF64Mm2(c26, [Z, Y, X], spacingZYX, originZYX);
+ * ```
+ */
+export function simpleItkMaurerSquaredDistanceF64Mm2(
+  sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
+  originZYX: Shape3ZYX = [0, 0, 0],
+): Float64Array {
+  return maurerSquared(f64, sites, shapeZYX, spacingZYX, originZYX);
 }
