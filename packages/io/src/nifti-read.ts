@@ -102,7 +102,7 @@ const CTORS: Record<NiftiDatatype, TypedArrayCtor> = {
 
 /**
  * Decompresses gzip when the first bytes say so. The output buffer is sized from the gzip trailer's
- * ISIZE (uncompressed size mod 2^32, capped at 1 GiB) so that zlib writes one chunk instead of
+ * ISIZE (uncompressed size mod 2^32, capped at 1 GiB and at deflate's maximum ratio) so that zlib writes one chunk instead of
  * growing and concatenating many; a wrong ISIZE only costs extra chunks, never correctness.
  * @throws NiftiFormatError `TRUNCATED_GZIP`.
  */
@@ -110,7 +110,8 @@ function gunzipIfNeeded(raw: Uint8Array, file: string): Uint8Array {
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
   const isize = raw.length >= 18
     ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(raw.length - 4, true) : 0;
-  const chunkSize = Math.min(Math.max(isize + 1024, 64 * 1024), 2 ** 30);
+  // deflate expands at most ~1032:1, so a garbage ISIZE cannot ask for more than that.
+  const chunkSize = Math.max(Math.min(isize + 1024, raw.length * 1032 + 1024, 2 ** 30), 64 * 1024);
   try {
     return gunzipSync(raw, { chunkSize });
   } catch (err) {
