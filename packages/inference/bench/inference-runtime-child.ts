@@ -1,7 +1,7 @@
 // One measurement of the inference runtime in a fresh process, so that peak RSS belongs to it alone.
 // Run by inference.bench.ts:
 //   patch <onnx> <threads> <reps>
-//   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes]
+//   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes|-] [Z,Y,X]
 // Prints one JSON line: { seconds: number[], peakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }.
 import { writeFileSync } from 'node:fs';
 import type { ShapeZYX } from '@seahorse/io';
@@ -32,12 +32,12 @@ if (kind === 'patch') {
   }
   await worker.close();
 } else {
-  const [mode, membersArg, segOut, budget] = rest;
+  const [mode, membersArg, segOut, budget, shapeArg] = rest;
   const members = Number(membersArg);
-  const shape: ShapeZYX = [176, 256, 256];
+  const shape = (shapeArg ? shapeArg.split(',').map(Number) : [176, 256, 256]) as unknown as ShapeZYX;
   const worker = await OnnxSessionWorker.start(
     Array.from({ length: members }, (_, i) => ({ name: `member${i + 1}`, path: onnx! })), { intraOpThreads: threads });
-  const plan = planTiling(shape, { mode: mode as TilingMode, ...(budget ? { memoryBudgetBytes: Number(budget) } : {}) });
+  const plan = planTiling(shape, { mode: mode as TilingMode, ...(budget && budget !== '-' ? { memoryBudgetBytes: Number(budget) } : {}) });
   const input = syntheticVolumeZYX(shape);
   const t = performance.now();
   const r = await predictEnsemble({ worker, inputCZYX: input, inputChannels: 1, shapeZYX: shape, classes: 3, plan });

@@ -6,7 +6,8 @@
 // Reference: onnxruntime (Python) on the same ONNX file and thread count, a STAND-IN for PyTorch
 // CPU, which is not installed in .venv (tools/reference/inference_runtime_bench.py).
 // Environment: SEAHORSE_BENCH_THREADS (default: available parallelism), SEAHORSE_BENCH_MEMBERS
-// (ensemble size for the peak-RSS run, default 5).
+// (ensemble size for the peak-RSS run, default 5), SEAHORSE_BENCH_ENSEMBLE_ZYX (volume of that run,
+// default 176,256,256; a smaller one such as 128,176,176 keeps a loaded 2-core machine under an hour).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, freemem, tmpdir } from 'node:os';
@@ -64,21 +65,18 @@ export async function benchInferenceRuntime(): Promise<void> {
       for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
       return `${((100 * same) / a.length).toFixed(3)} %`;
     };
+    // whole mode: one pass when this machine has the memory (about 11 GiB), else the default
+    // 5 GiB budget, which falls back to the tiles that fit
+    const onePass = freemem() > 14 * GiB;
     const segWhole = path.join(work, 'whole.u8');
-    const sw = child(['scan', onnx, String(threads), 'whole', '1', segWhole]);
-    console.log(`scan 176×256×256, whole mode with the default 5 GiB budget (${sw.wholeFellBack ? `fell back to ${sw.patchesPerMember} tiles of ${sw.patchZYX!.join('×')}` : 'one pass'}), 1 member: `
-      + `${secs(sw.seconds[0]!)}, peak RSS ${gib(sw.peakRssBytes)}; voxel agreement with innereye ${agreement(segWhole)}`);
-    if (freemem() > 14 * GiB) {
-      const segOne = path.join(work, 'whole-one-pass.u8');
-      const so = child(['scan', onnx, String(threads), 'whole', '1', segOne, String(13 * GiB)]);
-      console.log(`scan 176×256×256, whole mode with a 13 GiB budget (${so.wholeFellBack ? 'tiles' : 'one pass'}), 1 member: ${secs(so.seconds[0]!)}, `
-        + `peak RSS ${gib(so.peakRssBytes)}; voxel agreement with innereye ${agreement(segOne)}`);
-    } else {
-      console.log(`whole mode in one pass skipped: ${gib(freemem())} free, it needs about 11 GiB`);
-    }
+    const sw = child(['scan', onnx, String(threads), 'whole', '1', segWhole, onePass ? String(13 * GiB) : '-']);
+    console.log(`scan 176×256×256, whole mode, budget ${onePass ? '13 GiB' : '5 GiB (default)'} (${sw.wholeFellBack ? `fell back to ${sw.patchesPerMember} tiles of ${sw.patchZYX!.join('×')}` : 'one pass'}), 1 member: `
+      + `${secs(sw.seconds[0]!)}, peak RSS ${gib(sw.peakRssBytes)}; ratio whole/innereye ${(sw.seconds[0]! / si.seconds[0]!).toFixed(2)}; voxel agreement with innereye ${agreement(segWhole)}`);
 
-    const se = child(['scan', onnx, String(threads), 'innereye', String(members), path.join(work, 'ensemble.u8')]);
-    console.log(`scan 176×256×256, innereye tiling, ${members}-member ensemble (members in turn, arena released): ${secs(se.seconds[0]!)}, peak RSS ${gib(se.peakRssBytes)} (goal ≤ 6 GB)`);
+    const ensembleZYX = process.env.SEAHORSE_BENCH_ENSEMBLE_ZYX ?? '176,256,256';
+    const se = child(['scan', onnx, String(threads), 'innereye', String(members), path.join(work, 'ensemble.u8'), '-', ensembleZYX]);
+    console.log(`volume ${ensembleZYX.replaceAll(',', '×')}, innereye tiling (${se.patchesPerMember} patches per member), ${members}-member ensemble `
+      + `(members in turn, arena released): ${secs(se.seconds[0]!)}, peak RSS ${gib(se.peakRssBytes)} (goal ≤ 6 GB per in-flight scan)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
