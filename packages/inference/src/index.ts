@@ -15,7 +15,7 @@ export {
   inferUNet3DArchitecture, expectedUNet3DShapes, compareWithArchitecture, type UNet3DArchitecture,
 } from './checkpoint/innereye-unet3d.js';
 export {
-  importInnerEyeModel, importInnerEyeCheckpoint, memberNameFromCheckpointPath,
+  importInnerEye, importInnerEyeModel, importInnerEyeCheckpoint, memberNameFromCheckpointPath,
   INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, INNEREYE_INFERENCE_CONFIG,
   type ImportOptions, type ImportProgress, type ImportResult, type ModelPackageSettings,
 } from './checkpoint/import-innereye.js';

@@ -9,7 +9,7 @@ import { loadModelPackage } from '../model-package/model-package.js';
 import { argmaxClasses, countDifferences, maxAbsDiff, runOnnxOnVolume } from '../onnx/onnx-run.test-helpers.js';
 import { ArchitectureMismatchError, CheckpointReadError, ModelImportError } from './errors.js';
 import {
-  INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, importInnerEyeCheckpoint, importInnerEyeModel,
+  INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, importInnerEye, importInnerEyeCheckpoint, importInnerEyeModel,
   memberNameFromCheckpointPath, type ImportProgress,
 } from './import-innereye.js';
 import { FULL_SIZE_CHECKPOINT, MSD_CHECKPOINT, SHARED_CHECKPOINTS, TINY_CONFIG, TINY_ENSEMBLE, TINY_LAST_CHECKPOINT } from './shared-checkpoints.test-helpers.js';
@@ -79,6 +79,20 @@ describeWithSharedData('importing the shared InnerEye checkpoints, then running 
       expect(maxAbsDiff(data, reference.data as Float32Array), member.name).toBeLessThanOrEqual(POSTERIOR_ATOL);
       expect(countDifferences(argmaxClasses(data, 3), argmaxClasses(reference.data as Float32Array, 3)), member.name).toBe(0);
     }
+  });
+
+  it('importInnerEye dispatches on the source: a final_ensemble_model folder gives 5 members, a .ckpt file one', async () => {
+    const a = freshOut();
+    makeParent(a.parent);
+    const folder = await importInnerEye(sharedPath(`${TINY_ENSEMBLE}/final_ensemble_model`), a.out);
+    expect(folder.manifest.members.map((m) => m.name)).toEqual(['OTHER_RUNS_1', 'OTHER_RUNS_2', 'OTHER_RUNS_3', 'OTHER_RUNS_4', 'last']);
+    const b = freshOut();
+    makeParent(b.parent);
+    const file = await importInnerEye(sharedPath(TINY_LAST_CHECKPOINT.relative), b.out);
+    expect(file.manifest.members.map((m) => [m.name, m.source?.file])).toEqual([['last', 'last.ckpt']]);
+    // both record the same source checkpoint (checkpoints/last.ckpt is the ensemble's 5th member)
+    expect(file.manifest.members[0]!.source?.sha256).toBe(folder.manifest.members[4]!.source?.sha256);
+    await expect(importInnerEye(path.join(workDir, 'nothing-here'), path.join(workDir, 'x'))).rejects.toMatchObject({ code: 'CHECKPOINT_MISSING' });
   });
 
   it('the full-size Hippocampus checkpoint (16 channels, 4 downsamplings) imports and matches PyTorch', async () => {

@@ -400,3 +400,24 @@ export async function importInnerEyeCheckpoint(
   const name = options.memberName ?? memberNameFromCheckpointPath(base);
   return buildPackage([{ name, checkpoint: path.resolve(checkpointFile), sourceName: base }], outFolder, settings, 'innereye-lightning-checkpoint', options);
 }
+
+/**
+ * Imports whatever InnerEye artefact `source` is: a `.ckpt` file ({@link importInnerEyeCheckpoint})
+ * or a registered-model folder / `final_ensemble_model` folder ({@link importInnerEyeModel}). This
+ * is what `seahorse import-innereye <source> <out>` calls.
+ *
+ * @throws As the function it dispatches to; `CHECKPOINT_MISSING` when `source` does not exist.
+ * @example
+ * ```ts
+ * await importInnerEye(process.argv[2]!, process.argv[3]!, { onProgress: (p) => console.error(p.message) });
+ * ```
+ */
+export async function importInnerEye(source: string, outFolder: string, options: ImportOptions = {}): Promise<ImportResult> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(source)).isDirectory();
+  } catch (err) {
+    throw new ModelImportError('CHECKPOINT_MISSING', source, 'source', `not found: ${(err as Error).message}`);
+  }
+  return isFolder ? importInnerEyeModel(source, outFolder, options) : importInnerEyeCheckpoint(source, outFolder, options);
+}
