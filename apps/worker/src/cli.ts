@@ -3,9 +3,19 @@
 import { EXIT } from './cli/cli-error.js';
 import { runCli } from './cli/program.js';
 
-process.once('SIGINT', () => {
-  console.error('\nseahorse: interrupted');
-  process.exit(EXIT.interrupted);
-});
-const code = await runCli(process.argv.slice(2));
-process.exit(code);
+// SIGINT/SIGTERM: Temporal workers drain gracefully (the SDK runtime listens for these signals),
+// the embedded dev server is stopped by the command's cleanup, then we exit. A stuck shutdown is
+// cut short after 30 s.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\nseahorse: ${signal} received, stopping…`);
+    setTimeout(() => process.exit(EXIT.interrupted), 30_000).unref();
+  });
+}
+const args = process.argv.slice(2);
+const code = await runCli(args);
+// A worker stopped by a signal has done what was asked: exit 0. Anything else interrupted: 130.
+process.exit(interrupted && args[0] !== 'worker' ? EXIT.interrupted : code);

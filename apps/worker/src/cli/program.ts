@@ -2,6 +2,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT, exitCodeOf, formatError } from './cli-error.js';
 import { demoCommand } from './demo-command.js';
 import { workerCommand } from './worker-command.js';
+import { evaluateCommand } from './evaluate-command.js';
+import { cancelCommand, reportCommand, resumeCommand, statusCommand } from './run-commands.js';
+import { importInnerEyeCommand, segmentCommand } from './model-commands.js';
+import { createComputeDeps } from '../compute-deps.js';
+import { installTemporalRuntime } from '../seahorse-worker.js';
+import type { LogLevel } from '@temporalio/worker';
 
 function temporalOptions(cmd: Command): Command {
   return cmd
@@ -24,16 +30,61 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder', 'demo-out')
     .addOption(new Option('--name <name>', 'who the skeleton workflow greets').default('researcher').hideHelp())
     .action(async (opts) => demoCommand(opts));
+  temporalOptions(program.command('evaluate'))
+    .description('evaluate a model package on a cohort, durably (resumable, survives crashes)')
+    .requiredOption('--dataset <file>', "InnerEye dataset.csv or MSD dataset.json")
+    .requiredOption('--model <dir>', 'model package folder (model.json + ONNX members)')
+    .requiredOption('--out <dir>', 'output folder: subjects/<id>/, reports, report.html')
+    .option('--run-id <id>', 'run id (default: the output folder name); evaluate it again to finish what is missing')
+    .option('--concurrency <n>', 'subjects evaluated at once', '1')
+    .option('--tiling <mode>', 'innereye | gaussian | whole (default: the model package\'s)')
+    .option('--threads <n>', 'onnxruntime threads per session')
+    .option('--task-queue <name>', 'task queue of the workers', 'seahorse')
+    .option('--inference-task-queue <name>', 'task queue of the inference activity (default: <task-queue>-inference)')
+    .option('--local-worker', 'with --address: also run a worker in this process')
+    .option('--force', 'recompute every subject, even a completed run')
+    .action(async (opts) => {
+      await evaluateCommand(opts, () => createComputeDeps({ threads: opts.threads ? Number(opts.threads) : undefined }));
+    });
+  program.command('status <run-id>')
+    .description("a run's state and counts")
+    .action(async (runId: string) => statusCommand(runId));
+  program.command('resume <run-id>')
+    .description('finish only what is missing or failed in a run')
+    .action(async (runId: string) => {
+      await resumeCommand(runId, () => createComputeDeps());
+    });
+  program.command('cancel <run-id>')
+    .description('cancel a running run; finished subjects keep their results')
+    .action(async (runId: string) => cancelCommand(runId, () => createComputeDeps()));
+  program.command('report <out>')
+    .description('rebuild every report of a run folder from its per-subject results (no Temporal)')
+    .action(async (out: string) => reportCommand(out, () => createComputeDeps()));
+  program.command('segment <scan>')
+    .description('segment one scan with a model package (no Temporal)')
+    .requiredOption('--model <dir>', 'model package folder')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--tiling <mode>', 'innereye | gaussian | whole')
+    .option('--threads <n>', 'onnxruntime threads per session')
+    .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
+  program.command('import-innereye <folder> <out>')
+    .description("turn an InnerEye registered model (final_ensemble_model/) into a Seahorse model package")
+    .option('--overwrite', 'replace an existing package at <out>')
+    .option('--fold-batch-norm', 'fold BatchNorm into the convolutions')
+    .action(async (folder: string, out: string, opts) => importInnerEyeCommand(folder, out, opts));
   temporalOptions(program.command('worker'))
     .description('run a worker process against an existing Temporal cluster (needs --address)')
-    .option('--task-queue <name>', 'task queue to serve', 'seahorse')
+    .option('--task-queue <names>', 'task queue(s) to serve, comma-separated', 'seahorse,seahorse-inference')
     .option('--max-activities <n>', 'activities run at once', '2')
+    .option('--threads <n>', 'onnxruntime threads per session')
     .action(async (opts) => workerCommand(opts));
   return program;
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function runCli(argv: string[], errorLine: (line: string) => void = (l) => console.error(l)): Promise<number> {
+  // A researcher's terminal shows progress and results; Temporal's own logs only when they are errors.
+  installTemporalRuntime((process.env.SEAHORSE_TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR');
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -1,34 +1,49 @@
 import { z } from 'zod';
+import { createCohortActivities, createSkeletonActivities } from '@seahorse/workflows';
 import { createSeahorseWorker } from '../seahorse-worker.js';
+import { createComputeDeps } from '../compute-deps.js';
 import { TemporalTargetOptions } from './temporal-target.js';
 import { CliError, EXIT } from './cli-error.js';
 
 export const WorkerOptions = TemporalTargetOptions.extend({
   address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'),
-  taskQueue: z.string().min(1).default('seahorse'),
+  /** One or more task queues, comma-separated (e.g. `seahorse,seahorse-inference`). */
+  taskQueue: z.string().min(1).default('seahorse,seahorse-inference')
+    .transform((v) => [...new Set(v.split(',').map((q) => q.trim()).filter(Boolean))]),
   maxActivities: z.coerce.number().int().min(1).max(64).default(2),
+  threads: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 /**
- * `seahorse worker`: a long-running worker process against an existing Temporal cluster.
+ * `seahorse worker`: a long-running worker process against an existing Temporal cluster. It serves
+ * the workflows and every activity on its task queue; start some workers on the queue named by
+ * `evaluate --inference-task-queue` to run the CPU-heavy inference on their own machines.
  * It stops gracefully on SIGINT/SIGTERM: in-flight activities finish or are cancelled, then it exits.
  */
 export async function workerCommand(raw: unknown, log: (line: string) => void = console.log): Promise<void> {
   const options = WorkerOptions.parse(raw);
-  let w;
+  const deps = createComputeDeps(options.threads ? { threads: options.threads } : {});
+  const workers = [];
   try {
-    w = await createSeahorseWorker({
-      address: options.address, namespace: options.namespace, taskQueue: options.taskQueue,
-      maxConcurrentActivityTaskExecutions: options.maxActivities,
-    });
+    for (const taskQueue of options.taskQueue) {
+      workers.push(await createSeahorseWorker({
+        address: options.address, namespace: options.namespace, taskQueue,
+        maxConcurrentActivityTaskExecutions: options.maxActivities,
+        activities: { ...createSkeletonActivities(), ...createCohortActivities(deps) },
+      }));
+    }
   } catch (err) {
+    for (const w of workers) await w.connection.close();
+    await deps.close();
     throw new CliError(`cannot start worker against ${options.address}: ${(err as Error).message}`, EXIT.temporal);
   }
-  log(`seahorse worker: serving task queue '${options.taskQueue}' on ${options.address} (namespace ${options.namespace}); SIGTERM stops it`);
+  log(`seahorse worker: serving task queue(s) ${options.taskQueue.map((q) => `'${q}'`).join(', ')} on ${options.address} (namespace ${options.namespace}, ${options.maxActivities} activities at once); SIGTERM stops it`);
   try {
-    await w.worker.run();
+    // Each worker drains on SIGINT/SIGTERM (the Temporal runtime's shutdown signals).
+    await Promise.all(workers.map((w) => w.worker.run()));
   } finally {
-    await w.connection.close();
+    for (const w of workers) await w.connection.close();
+    await deps.close();
   }
   log('seahorse worker: stopped');
 }

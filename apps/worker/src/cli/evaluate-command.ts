@@ -1,0 +1,148 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  cohortWorkflowId, createCohortActivities, progressQuery, RunAlreadyCompletedError, RunSpec, startCohortEvaluation,
+  type CohortDeps, type CohortEvaluationResult, type StartMode,
+} from '@seahorse/workflows';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { createSeahorseWorker } from '../seahorse-worker.js';
+import { CliError, EXIT } from './cli-error.js';
+import { createProgressDisplay } from './progress-display.js';
+import { saveRunRecord } from './run-registry.js';
+import { openTemporalTarget, TemporalTargetOptions, type TemporalTarget } from './temporal-target.js';
+
+export const EvaluateOptions = TemporalTargetOptions.extend({
+  dataset: z.string().min(1),
+  model: z.string().min(1),
+  out: z.string().min(1),
+  runId: z.string().optional(),
+  concurrency: z.coerce.number().int().min(1).max(256).default(1),
+  tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
+  threads: z.coerce.number().int().min(1).max(64).optional(),
+  force: z.boolean().default(false),
+  taskQueue: z.string().min(1).default('seahorse'),
+  inferenceTaskQueue: z.string().min(1).optional(),
+  /** With --address: also run a worker in this process (default: rely on `seahorse worker` processes). */
+  localWorker: z.boolean().default(false),
+});
+export type EvaluateOptions = z.input<typeof EvaluateOptions>;
+
+/** The default run id: the output folder's name, made safe. */
+export function defaultRunId(out: string): string {
+  const base = path.basename(path.resolve(out)).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return base.length > 0 ? base.slice(0, 128) : 'run';
+}
+
+function mustExist(p: string, what: string, kind: 'file' | 'dir'): string {
+  const abs = path.resolve(p);
+  if (!existsSync(abs)) throw new CliError(`${what} not found: ${abs}`);
+  const isDir = statSync(abs).isDirectory();
+  if (kind === 'dir' && !isDir) throw new CliError(`${what} must be a folder: ${abs}`);
+  if (kind === 'file' && isDir) throw new CliError(`${what} must be a file: ${abs}`);
+  return abs;
+}
+
+/** Everything evaluate, resume and the demo share: run a spec to completion with a live display. */
+export async function runToCompletion(args: {
+  target: TemporalTarget; spec: RunSpec; taskQueue: string; mode: StartMode; deps: () => CohortDeps & { close?: () => Promise<void> };
+  localWorker: boolean; log: (line: string) => void;
+}): Promise<CohortEvaluationResult> {
+  const { target, spec, taskQueue, mode, log } = args;
+  saveRunRecord({ runId: spec.runId, out: spec.out, address: target.embedded ? undefined : target.address, namespace: target.namespace, taskQueue });
+  let handle;
+  try {
+    handle = await startCohortEvaluation(target.client, spec, { taskQueue, mode });
+  } catch (err) {
+    if (err instanceof RunAlreadyCompletedError) throw new CliError(`${err.message}, or 'seahorse resume ${spec.runId}' to retry its failed subjects`, EXIT.usage);
+    throw err;
+  }
+  log(`run ${spec.runId}: workflow ${handle.workflowId}${target.embedded?.uiUrl ? ` (Web UI ${target.embedded.uiUrl}/namespaces/${target.namespace}/workflows/${handle.workflowId})` : ''}`);
+  const deps = args.localWorker ? args.deps() : undefined;
+  // The in-process worker serves both queues: orchestration and (when separate) inference.
+  const queues = [...new Set([taskQueue, spec.inferenceTaskQueue ?? taskQueue])];
+  const locals = deps
+    ? await Promise.all(queues.map((q) => createSeahorseWorker({
+      address: target.address, namespace: target.namespace, taskQueue: q,
+      activities: createCohortActivities(deps), maxConcurrentActivityTaskExecutions: spec.concurrency + 1,
+    })))
+    : [];
+  const display = createProgressDisplay();
+  const poll = setInterval(() => {
+    target.client.workflow.getHandle(cohortWorkflowId(spec.runId)).query(progressQuery).then((p) => display.update(p), () => undefined);
+  }, 1000);
+  try {
+    const follow = target.client.workflow.getHandle(cohortWorkflowId(spec.runId)).result();
+    const result = await runWorkersUntil(locals.map((l) => l.worker), follow);
+    display.update({ runId: spec.runId, ...result.counts, running: 0, remaining: 0, paused: false, phase: 'finished', etaSeconds: 0, continuedAsNew: result.continuedAsNew });
+    return result;
+  } finally {
+    clearInterval(poll);
+    display.stop();
+    for (const l of locals) await l.connection.close();
+    await deps?.close?.();
+  }
+}
+
+/** Runs the workers until `until` settles, then shuts them down; resolves or rejects as `until`. */
+async function runWorkersUntil<T>(workers: Worker[], until: Promise<T>): Promise<T> {
+  if (workers.length === 0) return await until;
+  const [first, ...rest] = workers;
+  const others = rest.map((w) => w.run());
+  try {
+    return await first!.runUntil(until);
+  } finally {
+    for (const w of rest) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(others);
+  }
+}
+
+/** Prints what a finished run produced. */
+export function printRunSummary(result: CohortEvaluationResult, log: (line: string) => void, uiUrl?: string): void {
+  const { counts, report } = result;
+  log('');
+  log(report.markdown.trim());
+  log('');
+  log(`subjects: ${counts.total} (evaluated ${counts.done}, already done ${counts.cached}, failed ${counts.failed})`);
+  log(`report:   ${report.reportHtml}`);
+  log(`tables:   ${report.metricsCsv}, ${report.aggregatesCsv}`);
+  if (report.plots.length > 0) log(`plots:    ${report.plots.join(', ')}`);
+  if (uiUrl) log(`Temporal Web UI: ${uiUrl} (while this command runs)`);
+}
+
+/**
+ * `seahorse evaluate`: a durable cohort evaluation. Without --address it starts the embedded dev
+ * server (SQLite under `<out>/.temporal/`) and an in-process worker.
+ */
+export async function evaluateCommand(raw: unknown, makeDeps: () => CohortDeps & { close?: () => Promise<void> }, log: (l: string) => void = console.log): Promise<CohortEvaluationResult> {
+  const o = EvaluateOptions.parse(raw);
+  const out = path.resolve(o.out);
+  const spec = RunSpec.parse({
+    runId: o.runId ?? defaultRunId(out),
+    dataset: mustExist(o.dataset, 'dataset manifest', 'file'),
+    model: mustExist(o.model, 'model package', 'dir'),
+    out, concurrency: o.concurrency, force: o.force,
+    inferenceTaskQueue: o.inferenceTaskQueue ?? `${o.taskQueue}-inference`,
+    inference: { ...(o.tiling ? { tiling: o.tiling } : {}), ...(o.threads ? { threads: o.threads } : {}) },
+  });
+  const target = await openTemporalTarget(o, path.join(out, '.temporal'));
+  try {
+    const result = await runToCompletion({ target, spec, taskQueue: o.taskQueue, mode: 'evaluate', deps: makeDeps, localWorker: !!target.embedded || o.localWorker, log });
+    printRunSummary(result, log, target.embedded?.uiUrl);
+    return result;
+  } finally {
+    await target.close();
+  }
+}
+
+/** Reads `<out>/run.json`. */
+export function readRunSpec(out: string): RunSpec {
+  const file = path.join(out, 'run.json');
+  if (!existsSync(file)) throw new CliError(`no run.json in ${out}: not a Seahorse run folder`);
+  const parsed = RunSpec.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new CliError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export type { Client };

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { importInnerEyeModel, loadModelPackage, openEnsemble } from '@seahorse/inference';
+import { SingleBar, Presets } from 'cli-progress';
+import { z } from 'zod';
+
+export const SegmentOptions = z.object({
+  scan: z.string().min(1),
+  model: z.string().min(1),
+  out: z.string().min(1),
+  tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
+  threads: z.coerce.number().int().min(1).max(64).optional(),
+});
+
+/** `seahorse segment <scan> --model <pkg> --out <dir>`: one scan, no Temporal. */
+export async function segmentCommand(raw: unknown, log: (l: string) => void = console.log): Promise<void> {
+  const o = SegmentOptions.parse(raw);
+  const pkg = await loadModelPackage(path.resolve(o.model));
+  const ensemble = await openEnsemble(pkg, o.threads ? { intraOpThreads: o.threads } : {});
+  const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
+  let started = false;
+  try {
+    const result = await ensemble.segmentScan(path.resolve(o.scan), path.resolve(o.out), {
+      ...(o.tiling ? { tiling: o.tiling } : {}),
+      onProgress: (p) => {
+        const total = p.members * p.patches;
+        const value = p.member * p.patches + p.patch + 1;
+        if (bar && !started) {
+          bar.start(total, value, { member: p.memberName });
+          started = true;
+        } else if (bar) bar.update(value, { member: p.memberName });
+        else log(`pass ${value}/${total} (${p.memberName})`);
+      },
+    });
+    if (started) bar?.stop();
+    log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member)`);
+    for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty]) log(`  ${f}`);
+  } finally {
+    await ensemble.close();
+  }
+}
+
+/** `seahorse import-innereye <folder> <out>`: an InnerEye registered model → a Seahorse model package. */
+export async function importInnerEyeCommand(folder: string, out: string, raw: unknown, log: (l: string) => void = console.log): Promise<void> {
+  const o = z.object({ overwrite: z.boolean().default(false), foldBatchNorm: z.boolean().default(false) }).parse(raw);
+  const result = await importInnerEyeModel(path.resolve(folder), path.resolve(out), {
+    overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
+  });
+  log(`model package ${result.folder}: ${result.manifest.name} ${result.manifest.version}, ${result.manifest.members.length} member(s), classes ${result.manifest.classes.join(', ')}`);
+}
