@@ -5,7 +5,7 @@ spacing = affine column lengths, direction = normalised columns (may be non-orth
 files; ITK accepts that) and origin = the affine's translation. Target grids are built the same way.
 
 Usage: preprocess_resample.py <out_dir> <jobs.json>
-jobs.json: {"volumes": [{"path", "kind": "intensity"|"label", "targets": [{"grid": GRIDSPEC,
+jobs.json: {"volumes": [{"path", "kind": "intensity"|"label", ["cropXYZ": [[x0,y0,z0],[sx,sy,sz]]], "targets": [{"grid": GRIDSPEC,
              "interpolations": [...], "roundTrip": bool}]}],
             "posteriors": [{"labels": [paths of binary masks, class 1..], "grid": GRIDSPEC}]}
 GRIDSPEC: {"type": "spacing", "spacing": [x,y,z]}  same directions, same outer corner (Seahorse's gridWithSpacing)
@@ -115,8 +115,13 @@ def main():
         nimg = nib.load(job['path'])
         arr = np.asanyarray(nimg.dataobj)
         arr = arr.astype(np.float32) if job['kind'] == 'intensity' else arr
-        arr_zyx = np.ascontiguousarray(arr.T)
         affine = nimg.affine
+        if 'cropXYZ' in job:  # [[x0, y0, z0], [sx, sy, sz]]: a sub-block, with the affine moved to its first voxel
+            (x0, y0, z0), (sx, sy, sz) = job['cropXYZ']
+            arr = arr[x0:x0 + sx, y0:y0 + sy, z0:z0 + sz]
+            affine = affine.copy()
+            affine[:3, 3] = affine[:3, :3] @ np.array([x0, y0, z0], dtype=np.float64) + affine[:3, 3]
+        arr_zyx = np.ascontiguousarray(arr.T)
         shape_xyz = list(arr.shape)
         inp = os.path.join(out_dir, f'rs{k}_in.npy')
         np.save(inp, arr_zyx)
