@@ -46,12 +46,39 @@ function notBinary(src: MaskSource, value: number, index: number, shapeZYX: Shap
     `${src.name}: a binary mask must hold only 0 and 1, found ${value} at voxel (z=${z}, y=${y}, x=${x})`);
 }
 
+/**
+ * A 32-bit view of a byte array when it is 4-byte aligned (then 4 voxels are tested for zero at
+ * once), else `undefined`.
+ */
+function wordsOf(data: VoxelArray): Uint32Array | undefined {
+  if (!(data instanceof Uint8Array || data instanceof Int8Array) || data.byteOffset % 4 !== 0) return undefined;
+  return new Uint32Array(data.buffer, data.byteOffset, data.length >>> 2);
+}
+
+/** True when `data[start .. start+len)` is all zero (`start` and `len` multiples of 4 when `words` is given). */
+function spanIsZero(data: VoxelArray, words: Uint32Array | undefined, start: number, len: number): boolean {
+  if (words !== undefined) {
+    const w0 = start >>> 2;
+    const w1 = w0 + (len >>> 2);
+    for (let w = w0; w < w1; w++) if (words[w] !== 0) return false;
+    return true;
+  }
+  for (let i = start; i < start + len; i++) if (data[i] !== 0) return false;
+  return true;
+}
+
 /** Throws `NOT_BINARY` for the first value of a binary source that is not 0 or 1. */
 function validateBinary(src: MaskSource, shapeZYX: Shape3ZYX): void {
   const d = src.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (v !== 0 && v !== 1) throw notBinary(src, v, i, shapeZYX);
+  const words = wordsOf(d);
+  const step = 256;
+  for (let start = 0; start < d.length; start += step) {
+    const len = Math.min(step, d.length - start);
+    if (words !== undefined && len % 4 === 0 && spanIsZero(d, words, start, len)) continue;
+    for (let i = start; i < start + len; i++) {
+      const v = d[i]!;
+      if (v !== 0 && v !== 1) throw notBinary(src, v, i, shapeZYX);
+    }
   }
 }
 
@@ -80,6 +107,10 @@ export function cropMaskPair(
   // With no source selecting label 0, a voxel where both arrays hold 0 is in neither mask.
   const zeroIsOutside = labelA !== 0 && labelB !== 0;
   const plane = ny * nx;
+  // Rows where both arrays are all zero are skipped a word at a time (byte arrays, x size a multiple of 4).
+  const wordsA = zeroIsOutside && nx % 4 === 0 ? wordsOf(dA) : undefined;
+  const wordsB = zeroIsOutside && nx % 4 === 0 ? wordsOf(dB) : undefined;
+  const skipRows = wordsA !== undefined && wordsB !== undefined;
   let z0 = nz; let z1 = -1; let y0 = ny; let y1 = -1; let x0 = nx; let x1 = -1;
   let countA = 0;
   let countB = 0;
@@ -88,6 +119,7 @@ export function cropMaskPair(
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const row = z * plane + y * nx;
+      if (skipRows && spanIsZero(dA, wordsA, row, nx) && spanIsZero(dB, wordsB, row, nx)) continue;
       let first = -1;
       let last = -1;
       for (let x = 0; x < nx; x++) {

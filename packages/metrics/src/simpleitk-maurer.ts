@@ -1,39 +1,38 @@
 import type { Shape3ZYX, Spacing3ZYX } from './grid.js';
 
 const f32 = Math.fround;
-const f64 = (x: number): number => x;
 
 /**
- * `Remove` test of Maurer's algorithm, as ITK evaluates it in its pixel type (`r` rounds to it):
+ * `Remove` test of Maurer's algorithm, in float32 as ITK evaluates it:
  * `((c·|d2| − b·|d1|) − a·|df|) − (a·b)·c > 0` with `a = x2−x1`, `b = xf−x2`, `c = xf−x1`.
  */
-function remove(r: (x: number) => number, d1: number, d2: number, df: number, x1: number, x2: number, xf: number): boolean {
-  const a = r(x2 - x1);
-  const b = r(xf - x2);
-  const c = r(xf - x1);
-  let v = r(r(c * Math.abs(d2)) - r(b * Math.abs(d1)));
-  v = r(v - r(a * Math.abs(df)));
-  v = r(v - r(r(a * b) * c));
+function removeF32(d1: number, d2: number, df: number, x1: number, x2: number, xf: number): boolean {
+  const a = f32(x2 - x1);
+  const b = f32(xf - x2);
+  const c = f32(xf - x1);
+  let v = f32(f32(c * Math.abs(d2)) - f32(b * Math.abs(d1)));
+  v = f32(v - f32(a * Math.abs(df)));
+  v = f32(v - f32(f32(a * b) * c));
   return v > 0;
 }
 
 /**
- * One Voronoi pass of ITK's `SignedMaurerDistanceMapImageFilter` over the line
+ * One Voronoi pass of ITK's `SignedMaurerDistanceMapImageFilter` in float32 over the line
  * `f[offset + i·stride]`, `i < n`, whose first voxel has image index `start` along this axis.
  * `Infinity` stands for ITK's "no distance yet" (`NumericTraits<float>::max()`).
  * Coordinates are formed as ITK forms them: `float(i)·float(spacing)` for the sites and
  * `float(i·spacing)` for the voxels, which is why ITK's distances stray from the exact ones.
  */
-function voronoi(r: (x: number) => number, f: Float64Array, offset: number, stride: number, n: number, start: number,
+function voronoiF32(f: Float64Array, offset: number, stride: number, n: number, start: number,
   spacing: number, g: Float64Array, h: Float64Array): void {
-  const fsp = r(spacing);
+  const fsp = f32(spacing);
   let l = -1;
   for (let i = 0; i < n; i++) {
     const di = f[offset + i * stride]!;
     if (di === Infinity) continue;
-    const iw = r((start + i) * fsp);
+    const iw = f32((start + i) * fsp);
     if (l >= 1) {
-      while (l >= 1 && remove(r, g[l - 1]!, g[l]!, di, h[l - 1]!, h[l]!, iw)) l--;
+      while (l >= 1 && removeF32(g[l - 1]!, g[l]!, di, h[l - 1]!, h[l]!, iw)) l--;
     }
     l++;
     g[l] = di;
@@ -43,12 +42,12 @@ function voronoi(r: (x: number) => number, f: Float64Array, offset: number, stri
   const ns = l;
   l = 0;
   for (let i = 0; i < n; i++) {
-    const iw = r((start + i) * spacing);
-    let t = r(h[l]! - iw);
-    let d1 = r(Math.abs(g[l]!) + r(t * t));
+    const iw = f32((start + i) * spacing);
+    let t = f32(h[l]! - iw);
+    let d1 = f32(Math.abs(g[l]!) + f32(t * t));
     while (l < ns) {
-      t = r(h[l + 1]! - iw);
-      const d2 = r(Math.abs(g[l + 1]!) + r(t * t));
+      t = f32(h[l + 1]! - iw);
+      const d2 = f32(Math.abs(g[l + 1]!) + f32(t * t));
       if (d1 <= d2) break;
       l++;
       d1 = d2;
@@ -57,9 +56,62 @@ function voronoi(r: (x: number) => number, f: Float64Array, offset: number, stri
   }
 }
 
-/** The squared Maurer transform with every operation rounded by `r` (float32 or float64). */
+/**
+ * `Remove` test of Maurer's algorithm, in double:
+ * `((c·|d2| − b·|d1|) − a·|df|) − (a·b)·c > 0` with `a = x2−x1`, `b = xf−x2`, `c = xf−x1`.
+ */
+function removeF64(d1: number, d2: number, df: number, x1: number, x2: number, xf: number): boolean {
+  const a = (x2 - x1);
+  const b = (xf - x2);
+  const c = (xf - x1);
+  let v = ((c * Math.abs(d2)) - (b * Math.abs(d1)));
+  v = (v - (a * Math.abs(df)));
+  v = (v - ((a * b) * c));
+  return v > 0;
+}
+
+/**
+ * One Voronoi pass of ITK's `SignedMaurerDistanceMapImageFilter` in double over the line
+ * `f[offset + i·stride]`, `i < n`, whose first voxel has image index `start` along this axis.
+ * `Infinity` stands for ITK's "no distance yet". In double, sites and voxels both get the
+ * coordinate `i·spacing`, so only the order of rounding differs from an exact transform.
+ */
+function voronoiF64(f: Float64Array, offset: number, stride: number, n: number, start: number,
+  spacing: number, g: Float64Array, h: Float64Array): void {
+  const fsp = (spacing);
+  let l = -1;
+  for (let i = 0; i < n; i++) {
+    const di = f[offset + i * stride]!;
+    if (di === Infinity) continue;
+    const iw = ((start + i) * fsp);
+    if (l >= 1) {
+      while (l >= 1 && removeF64(g[l - 1]!, g[l]!, di, h[l - 1]!, h[l]!, iw)) l--;
+    }
+    l++;
+    g[l] = di;
+    h[l] = iw;
+  }
+  if (l === -1) return;
+  const ns = l;
+  l = 0;
+  for (let i = 0; i < n; i++) {
+    const iw = ((start + i) * spacing);
+    let t = (h[l]! - iw);
+    let d1 = (Math.abs(g[l]!) + (t * t));
+    while (l < ns) {
+      t = (h[l + 1]! - iw);
+      const d2 = (Math.abs(g[l + 1]!) + (t * t));
+      if (d1 <= d2) break;
+      l++;
+      d1 = d2;
+    }
+    f[offset + i * stride] = d1;
+  }
+}
+
+/** The squared Maurer transform in float32 (`single`) or float64. */
 function maurerSquared(
-  r: (x: number) => number, sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, originZYX: Shape3ZYX,
+  single: boolean, sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, originZYX: Shape3ZYX,
 ): Float64Array {
   const [nz, ny, nx] = shapeZYX;
   const [sz, sy, sx] = spacingZYX;
@@ -70,9 +122,10 @@ function maurerSquared(
   const g = new Float64Array(m);
   const h = new Float64Array(m);
   const plane = ny * nx;
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) voronoi(r, f, z * plane + y * nx, 1, nx, ox, sx, g, h);
-  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) voronoi(r, f, z * plane + x, nx, ny, oy, sy, g, h);
-  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) voronoi(r, f, y * nx + x, plane, nz, oz, sz, g, h);
+  const voronoi = single ? voronoiF32 : voronoiF64;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) voronoi(f, z * plane + y * nx, 1, nx, ox, sx, g, h);
+  for (let z = 0; z < nz; z++) for (let x = 0; x < nx; x++) voronoi(f, z * plane + x, nx, ny, oy, sy, g, h);
+  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) voronoi(f, y * nx + x, plane, nz, oz, sz, g, h);
   return f;
 }
 
@@ -101,7 +154,7 @@ export function simpleItkMaurerDistanceMm(
   sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
   originZYX: Shape3ZYX = [0, 0, 0],
 ): Float64Array {
-  const f = maurerSquared(f32, sites, shapeZYX, spacingZYX, originZYX);
+  const f = maurerSquared(true, sites, shapeZYX, spacingZYX, originZYX);
   const fltMax = 3.4028234663852886e38;
   for (let i = 0; i < f.length; i++) {
     const v = f[i]!;
@@ -125,5 +178,5 @@ export function simpleItkMaurerSquaredDistanceF64Mm2(
   sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
   originZYX: Shape3ZYX = [0, 0, 0],
 ): Float64Array {
-  return maurerSquared(f64, sites, shapeZYX, spacingZYX, originZYX);
+  return maurerSquared(false, sites, shapeZYX, spacingZYX, originZYX);
 }
