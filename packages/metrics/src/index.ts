@@ -5,7 +5,7 @@ export { squaredDistanceTransformMm, distanceTransformMm } from './distance-tran
 export { contourMask, type Connectivity } from './contour.js';
 export {
   diceNumeric, hausdorffDistanceMm, meanDistanceMm, overlapAndDistance,
-  type OverlapAndDistance, type MeanDistanceArithmetic,
+  type OverlapAndDistance, type DistanceArithmetic,
 } from './surface-distance.js';
 export { simpleItkMaurerDistanceMm, simpleItkMaurerSquaredDistanceF64Mm2 } from './simpleitk-maurer.js';
 export { numpySumFloat32 } from './numpy-sum.js';

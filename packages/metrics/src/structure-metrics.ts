@@ -4,7 +4,7 @@ import { MetricsError } from './errors.js';
 import { assertSameGrid } from './grid.js';
 import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
 import { monaiMetricsOfPair } from './monai-surface-distance.js';
-import { overlapAndDistanceOfPair, type MeanDistanceArithmetic, type OverlapAndDistance } from './surface-distance.js';
+import { overlapAndDistanceOfPair, type DistanceArithmetic, type OverlapAndDistance } from './surface-distance.js';
 
 /** InnerEye's per-structure result, one row of `metrics.csv` before rounding. */
 export interface StructureMetrics extends OverlapAndDistance {
@@ -27,7 +27,7 @@ export interface ExtendedStructureMetrics extends StructureMetrics {
 const optionsSchema = z.object({
   structures: z.array(z.string().min(1)).min(1),
   subject: z.string().optional(),
-  meanDistanceArithmetic: z.enum(['simpleitk', 'float64']).optional(),
+  arithmetic: z.enum(['simpleitk', 'float64']).optional(),
 });
 
 /** Options of {@link computeStructureMetrics}. */
@@ -40,10 +40,10 @@ export interface StructureMetricsOptions {
   /** Subject id, only for error messages. */
   readonly subject?: string;
   /**
-   * `'simpleitk'` (default): MeanDistance value for value as InnerEye's SimpleITK float32 maps give
-   * it; `'float64'`: exact distances. See {@link MeanDistanceArithmetic}.
+   * `'simpleitk'` (default): HD and MeanDistance value for value as InnerEye's SimpleITK calls give
+   * them; `'float64'`: the exact FH distance transform. See {@link DistanceArithmetic}.
    */
-  readonly meanDistanceArithmetic?: MeanDistanceArithmetic;
+  readonly arithmetic?: DistanceArithmetic;
 }
 
 function validate(segmentation: VolumeZYX, groundTruths: readonly VolumeZYX[], options: StructureMetricsOptions): string {
@@ -94,7 +94,7 @@ export function computeStructureMetrics(
   const who = validate(segmentation, groundTruths, options);
   return groundTruths.map((gt, i) => {
     const structure = options.structures[i]!;
-    return { structure, ...overlapAndDistanceOfPair(pairFor(segmentation, gt, structure, i + 1, who), options.meanDistanceArithmetic) };
+    return { structure, ...overlapAndDistanceOfPair(pairFor(segmentation, gt, structure, i + 1, who), options.arithmetic) };
   });
 }
 
@@ -120,7 +120,7 @@ export function computeExtendedStructureMetrics(
     const monai = monaiMetricsOfPair(pair);
     return {
       structure,
-      ...overlapAndDistanceOfPair(pair, options.meanDistanceArithmetic),
+      ...overlapAndDistanceOfPair(pair, options.arithmetic),
       HD95_MONAI_mm: monai.hdPercentileMm,
       ASSD_MONAI_mm: monai.assdMm,
       PredictedVolume_mm3: pair.countA * voxelMm3,

@@ -35,7 +35,7 @@ export function diceFromCounts(countA: number, countB: number, intersection: num
  * HD differs between the two by a few ulps at most; MeanDistance by up to about 4e-6 relative for
  * spacings that are not float32 numbers (SimpleITK's float32 stray), and about 1e-7 otherwise.
  */
-export type MeanDistanceArithmetic = 'simpleitk' | 'float64';
+export type DistanceArithmetic = 'simpleitk' | 'float64';
 
 /** InnerEye's `surface_distance` mean from the two maps, as numpy computes `np.mean(list)`. */
 function innerEyeSurfaceMean(c6A: Uint8Array, c6B: Uint8Array, mapToB: Float64Array, mapToA: Float64Array): number {
@@ -66,7 +66,7 @@ function innerEyeSurfaceMean(c6A: Uint8Array, c6B: Uint8Array, mapToB: Float64Ar
  * Outside X the EDT to C26(X) equals the EDT to X, so one transform per mask serves both.
  */
 export function innerEyeDistancesOfPair(
-  pair: CroppedMaskPair, arithmetic: MeanDistanceArithmetic = 'simpleitk',
+  pair: CroppedMaskPair, arithmetic: DistanceArithmetic = 'simpleitk',
 ): { hausdorffMm: number; meanDistanceMm: number } {
   const { a, b, shapeZYX, spacingZYX, originZYX } = pair;
   const c26A = contourMask(a, shapeZYX, 26);
@@ -109,7 +109,7 @@ function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
 
 /** InnerEye's empty-mask rule applied to a cropped pair. */
 export function overlapAndDistanceOfPair(
-  pair: CroppedMaskPair, arithmetic: MeanDistanceArithmetic = 'simpleitk',
+  pair: CroppedMaskPair, arithmetic: DistanceArithmetic = 'simpleitk',
 ): OverlapAndDistance {
   const dice = diceFromCounts(pair.countA, pair.countB, pair.intersection);
   if (pair.countA === 0 && pair.countB === 0) {
@@ -146,7 +146,7 @@ export function diceNumeric(a: VolumeZYX, b: VolumeZYX): number {
  * over all mask voxels (not a percentile). Equals SimpleITK's `HausdorffDistanceImageFilter` bit
  * for bit with `'simpleitk'` arithmetic (default), and within a few ulps with `'float64'` (the
  * exact Felzenszwalb–Huttenlocher EDT).
- * @param arithmetic - `'simpleitk'` (default) or `'float64'`; see {@link MeanDistanceArithmetic}.
+ * @param arithmetic - `'simpleitk'` (default) or `'float64'`; see {@link DistanceArithmetic}.
  * @returns mm; `0` when A equals B; `NaN` when both are empty; `Infinity` when exactly one is.
  * @throws MetricsError `NOT_BINARY`, `SHAPE_MISMATCH`, `SPACING_MISMATCH`, `BAD_SHAPE`, `BAD_SPACING`.
  * @example
@@ -157,7 +157,7 @@ export function diceNumeric(a: VolumeZYX, b: VolumeZYX): number {
  * hausdorffDistanceMm(col(2), col(0)); // 6
  * ```
  */
-export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: MeanDistanceArithmetic = 'simpleitk'): number {
+export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk'): number {
   return overlapAndDistanceOfPair(pairOf(a, b), arithmetic).HausdorffDistance_mm;
 }
 
@@ -168,7 +168,7 @@ export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: Mean
  * the mm distance to the nearest voxel of C26(X) (the sites of `SignedMaurerDistanceMap`), so it is
  * the EDT outside X and the distance to X's contour inside X.
  * @param arithmetic - `'simpleitk'` (default: SimpleITK's float32 maps and numpy's mean, value for
- *   value) or `'float64'` (exact distances); see {@link MeanDistanceArithmetic}.
+ *   value) or `'float64'` (exact distances); see {@link DistanceArithmetic}.
  * @returns mm; `NaN` when both are empty; `Infinity` when exactly one is empty. When one mask fills
  *   the whole image it has no contour: `'simpleitk'` then gives about 1.8e19 (√FLT_MAX) as
  *   SimpleITK does, `'float64'` gives `Infinity`.
@@ -178,7 +178,7 @@ export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: Mean
  * meanDistanceMm(prediction, groundTruth); // e.g. 0.168
  * ```
  */
-export function meanDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: MeanDistanceArithmetic = 'simpleitk'): number {
+export function meanDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk'): number {
   return overlapAndDistanceOfPair(pairOf(a, b), arithmetic).MeanDistance_mm;
 }
 
@@ -191,7 +191,7 @@ export function meanDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: MeanDista
  * ```
  */
 export function overlapAndDistance(
-  a: VolumeZYX, b: VolumeZYX, arithmetic: MeanDistanceArithmetic = 'simpleitk',
+  a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk',
 ): OverlapAndDistance {
   return overlapAndDistanceOfPair(pairOf(a, b), arithmetic);
 }
