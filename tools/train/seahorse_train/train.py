@@ -188,7 +188,6 @@ def main(argv: Sequence[str] = None) -> int:
     os.makedirs(final, exist_ok=True)
     log_path = os.path.join(args.out, "training_log.csv")
     folds_path = os.path.join(args.out, "folds.json")
-    summary = json.load(open(folds_path)) if os.path.exists(folds_path) else {"folds": {}}
     with open(log_path, "a") as logf:
         if logf.tell() == 0:
             logf.write("fold,epoch,lr,loss,seconds\n")
@@ -245,12 +244,15 @@ def main(argv: Sequence[str] = None) -> int:
                 },
             }
             save_atomic(ckpt, os.path.join(final, member_checkpoint_path(fold)))
+            # Re-read: other processes may train other folds into the same run (--only-folds).
+            summary = json.load(open(folds_path)) if os.path.exists(folds_path) else {"folds": {}}
             summary["folds"][str(fold)] = {
                 "member": member_name(fold), "checkpoint": member_checkpoint_path(fold),
                 "heldOut": held_out, "heldOutDice": mean_dice, "heldOutDicePerSubject": per_class,
                 "seconds": round(time.time() - tf, 1),
             }
             write_json_atomic(summary, folds_path)
+    summary = json.load(open(folds_path)) if os.path.exists(folds_path) else {"folds": {}}
     trained = sorted(int(f) for f in summary["folds"])
     paths = [member_checkpoint_path(f) for f in trained if f != 0] + ([member_checkpoint_path(0)] if 0 in trained else [])
     write_json_atomic({"model_name": args.model_name, "checkpoint_paths": paths,
