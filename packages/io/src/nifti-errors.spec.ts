@@ -51,6 +51,13 @@ describe('the valid base file', () => {
     expect(im.shapeXYZ).toEqual([4, 5, 6]);
     expect(im.data[0]).toBe(-60);
   });
+
+  it('a vox_offset inside the header is raised to 352, as nibabel does', () => {
+    for (const offset of [0, 100, 348]) {
+      const im = decodeNifti(edited((v) => v.setFloat32(108, offset, true)), FILE);
+      expect(Array.from(im.data)).toEqual(Array.from(decodeNifti(validBytes(), FILE).data));
+    }
+  });
 });
 
 describe('bad input gives typed errors naming file, field and value', () => {
