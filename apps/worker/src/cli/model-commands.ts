@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { importInnerEyeModel, loadModelPackage, openEnsemble } from '@seahorse/inference';
+import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, loadModelPackage, MSD_REFERENCE_SETTINGS, openEnsemble } from '@seahorse/inference';
 import { SingleBar, Presets } from 'cli-progress';
 import { z } from 'zod';
 
@@ -39,11 +39,20 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
   }
 }
 
-/** `seahorse import-innereye <folder> <out>`: an InnerEye registered model → a Seahorse model package. */
-export async function importInnerEyeCommand(folder: string, out: string, raw: unknown, log: (l: string) => void = console.log): Promise<void> {
-  const o = z.object({ overwrite: z.boolean().default(false), foldBatchNorm: z.boolean().default(false) }).parse(raw);
-  const result = await importInnerEyeModel(path.resolve(folder), path.resolve(out), {
-    overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
+/**
+ * `seahorse import-innereye <source> <out>`: an InnerEye registered model folder (or one `.ckpt`)
+ * → a Seahorse model package. `--preset` picks the settings written into model.json
+ * (default: InnerEye's Hippocampus settings).
+ */
+export async function importInnerEyeCommand(source: string, out: string, raw: unknown, log: (l: string) => void = console.log): Promise<void> {
+  const o = z.object({
+    overwrite: z.boolean().default(false),
+    foldBatchNorm: z.boolean().default(false),
+    preset: z.enum(['hippocampus', 'msd-reference']).default('hippocampus'),
+  }).parse(raw);
+  const settings = o.preset === 'msd-reference' ? MSD_REFERENCE_SETTINGS : INNEREYE_HIPPOCAMPUS_SETTINGS;
+  const result = await importInnerEye(path.resolve(source), path.resolve(out), {
+    settings, overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
   });
   log(`model package ${result.folder}: ${result.manifest.name} ${result.manifest.version}, ${result.manifest.members.length} member(s), classes ${result.manifest.classes.join(', ')}`);
 }

@@ -67,8 +67,9 @@ export function buildProgram(): Command {
     .option('--tiling <mode>', 'innereye | gaussian | whole')
     .option('--threads <n>', 'onnxruntime threads per session')
     .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
-  program.command('import-innereye <folder> <out>')
-    .description("turn an InnerEye registered model (final_ensemble_model/) into a Seahorse model package")
+  program.command('import-innereye <source> <out>')
+    .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
+    .option('--preset <name>', 'settings for model.json: hippocampus (InnerEye\'s) | msd-reference', 'hippocampus')
     .option('--overwrite', 'replace an existing package at <out>')
     .option('--fold-batch-norm', 'fold BatchNorm into the convolutions')
     .action(async (folder: string, out: string, opts) => importInnerEyeCommand(folder, out, opts));
