@@ -8,9 +8,9 @@ export {
   type OverlapAndDistance, type DistanceArithmetic,
 } from './surface-distance.js';
 export { simpleItkMaurerDistanceMm, simpleItkMaurerSquaredDistanceF64Mm2 } from './simpleitk-maurer.js';
-export { numpySumFloat32 } from './numpy-sum.js';
+export { numpySumFloat32, quantileLinear } from './numpy-sum.js';
 export {
-  hausdorffPercentileMonaiMm, averageSymmetricSurfaceDistanceMonaiMm, volumeMm3, quantileLinear,
+  hausdorffPercentileMonaiMm, averageSymmetricSurfaceDistanceMonaiMm, volumeMm3,
 } from './monai-surface-distance.js';
 export {
   computeStructureMetrics, computeExtendedStructureMetrics,

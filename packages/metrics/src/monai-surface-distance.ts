@@ -3,30 +3,7 @@ import { contourMask } from './contour.js';
 import { squaredDistanceTransformMm } from './distance-transform.js';
 import { assertSameGrid } from './grid.js';
 import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
-
-/**
- * Linear-interpolation quantile of ascending `sorted` values, bit for bit as numpy's default
- * (`np.percentile(..., method='linear')`, which pandas uses too): virtual index
- * `h = (n·q + (1 − q)) − 1`, then numpy's `_lerp` (`a + (b−a)·t` for t < 0.5, `b − (b−a)·(1−t)` otherwise).
- * @param q - In [0, 1].
- * @returns NaN for an empty array.
- * @example
- * ```ts
- * quantileLinear(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
- * ```
- */
-export function quantileLinear(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = Math.min(Math.max(n * q + (1 - q) - 1, 0), n - 1);
-  const lo = Math.floor(h);
-  const t = h - lo;
-  const a = sorted[lo]!;
-  const b = sorted[Math.min(lo + 1, n - 1)]!;
-  if (t === 0) return a;
-  const diff = b - a;
-  return t < 0.5 ? a + diff * t : b - diff * (1 - t);
-}
+import { quantileLinear } from './numpy-sum.js';
 
 /**
  * MONAI's surface distances of a cropped, non-empty pair (MONAI ≥ 1.3, `get_mask_edges` with

@@ -1,4 +1,8 @@
 /**
+ * numpy's reductions that Seahorse must reproduce bit for bit: sums and linear quantiles.
+ */
+
+/**
  * numpy's pairwise summation (`pairwise_sum_DOUBLE` / `pairwise_sum_FLOAT`: blocks of 128,
  * 8 accumulators), bit for bit. `round` is applied after every addition: identity for float64,
  * `Math.fround` for float32.
@@ -45,4 +49,28 @@ export function numpySum(values: ArrayLike<number>): number {
  */
 export function numpySumFloat32(values: ArrayLike<number>): number {
   return pairwiseSum(values, 0, values.length, Math.fround);
+}
+
+/**
+ * Linear-interpolation quantile of ascending `sorted` values, bit for bit as numpy's default
+ * (`np.percentile(..., method='linear')`, which pandas uses too): virtual index
+ * `h = (n·q + (1 − q)) − 1`, then numpy's `_lerp` (`a + (b−a)·t` for t < 0.5, `b − (b−a)·(1−t)` otherwise).
+ * @param q - In [0, 1].
+ * @returns NaN for an empty array.
+ * @example
+ * ```ts
+ * quantileLinear(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
+ * ```
+ */
+export function quantileLinear(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = Math.min(Math.max(n * q + (1 - q) - 1, 0), n - 1);
+  const lo = Math.floor(h);
+  const t = h - lo;
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, n - 1)]!;
+  if (t === 0) return a;
+  const diff = b - a;
+  return t < 0.5 ? a + diff * t : b - diff * (1 - t);
 }

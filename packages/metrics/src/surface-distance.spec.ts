@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { contourMask } from './contour.js';
 import { distanceTransformMm, squaredDistanceTransformMm } from './distance-transform.js';
 import { MetricsError } from './errors.js';
-import { averageSymmetricSurfaceDistanceMonaiMm, hausdorffPercentileMonaiMm, quantileLinear, volumeMm3 } from './monai-surface-distance.js';
+import { averageSymmetricSurfaceDistanceMonaiMm, hausdorffPercentileMonaiMm, volumeMm3 } from './monai-surface-distance.js';
+import { quantileLinear } from './numpy-sum.js';
 import { diceNumeric, hausdorffDistanceMm, meanDistanceMm, overlapAndDistance } from './surface-distance.js';
 
 type S3 = readonly [number, number, number];

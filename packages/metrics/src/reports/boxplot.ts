@@ -1,5 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import { quantileLinear } from '../monai-surface-distance.js';
+import { quantileLinear } from '../numpy-sum.js';
 import { formatFixed, roundHalfEven } from './format-number.js';
 import { compareCodePoints, type MetricColumn, type SubjectStructureMetrics } from './metrics-tables.js';
 

@@ -3,8 +3,7 @@
  * float64, numpy's pairwise summation), plus a median, quartiles and a Student-t 95% confidence
  * interval of the mean.
  */
-import { quantileLinear } from '../monai-surface-distance.js';
-import { numpySum } from '../numpy-sum.js';
+import { numpySum, quantileLinear } from '../numpy-sum.js';
 
 export { numpySum };
 
