@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for Seahorse on a fresh clone, and does nothing that is already done:
 #   npm dependencies (npm ci), the Temporal CLI (.tools/temporal), the build (nx, cached),
-#   and with --with-python the Python reference environment (.venv) the parity tests use.
+#   and with --with-python the Python environments the tests use: the reference .venv (parity
+#   tests) and tools/train/.venv (the training tool's smoke test).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,7 +19,10 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 bash scripts/install-temporal.sh >&2
-if (( with_python )); then bash scripts/setup-python.sh >&2; fi
+if (( with_python )); then
+  bash scripts/setup-python.sh >&2          # parity references: nibabel, SimpleITK, numpy, …
+  bash tools/train/setup.sh >&2             # the training tool's PyTorch (its smoke test runs in CI)
+fi
 
 say "building (nx, cached)…"
 npx nx run-many -t build --outputStyle=static >/tmp/seahorse-build.$$.log 2>&1 || { cat /tmp/seahorse-build.$$.log >&2; rm -f /tmp/seahorse-build.$$.log; say "error: build failed"; exit 1; }

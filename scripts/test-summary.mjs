@@ -8,7 +8,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 let passed = 0, failed = 0, skipped = 0;
 const rows = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tools']) {
   const dir = path.join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir).sort()) {
