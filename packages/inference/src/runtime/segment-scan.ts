@@ -17,7 +17,7 @@ export interface SegmentScanOptions {
   tiling?: TilingMode;
   /** `'whole'` mode: bytes one pass may use. Default 5 GiB (see `tilingOptionsSchema`). */
   memoryBudgetBytes?: number;
-  /** `'whole'` mode: estimated bytes per voxel of one pass. Default 1400 (full-size InnerEye UNet3D). */
+  /** `'whole'` mode: estimated bytes per voxel of one pass. Default 800 (full-size InnerEye UNet3D, arena released). */
   bytesPerVoxel?: number;
   /** Name used in error messages. Default: the file name, or `'scan'`. */
   scanName?: string;

@@ -36,11 +36,12 @@ export const tilingOptionsSchema = z.object({
   /** `'whole'` mode: bytes one network pass may use. Default 5 GiB. */
   memoryBudgetBytes: z.number().positive().default(5 * 2 ** 30),
   /**
-   * `'whole'` mode: estimated peak bytes per input voxel of one pass. Default 1400, measured for
-   * the full-size InnerEye UNet3D (16 channels, 4 downsamplings) on onnxruntime-node 1.30 CPU
-   * (5.35 GB for a 128×176×176 patch).
+   * `'whole'` mode: estimated peak bytes per input voxel of one pass. Default 800: the full-size
+   * InnerEye UNet3D (16 channels, 4 downsamplings) on onnxruntime-node 1.30 CPU with the arena
+   * released (runtime default) peaked at about 720 B/voxel (2.79 GiB RSS for a 128×176×176 patch,
+   * 5.56 GiB for 176×176×256). With `memoryArena: 'keep'` use about 1400 (5.35 GB per patch).
    */
-  bytesPerVoxel: z.number().positive().default(1400),
+  bytesPerVoxel: z.number().positive().default(800),
 });
 
 /** Input form of the tiling options (all optional). */
