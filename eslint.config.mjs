@@ -26,7 +26,7 @@ export default [
           { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
           { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:testkit'] },
           { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:testkit'] },
-          { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:inference', 'scope:metrics', 'scope:testkit'] },
+          { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:testkit'] },
           { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
         ],
       }],
