@@ -13,6 +13,11 @@ export {
   hausdorffPercentileMonaiMm, averageSymmetricSurfaceDistanceMonaiMm, volumeMm3,
 } from './monai-surface-distance.js';
 export {
+  hausdorffPercentileDeepMindMm, averageSurfaceDistancesDeepMindMm, averageSymmetricSurfaceDistanceDeepMindMm,
+  surfaceDistancesDeepMind, deepMindSurfelAreaTableMm2, type DeepMindSurfaceDistances,
+} from './deepmind-surface-distance.js';
+export { DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS, DEEPMIND_NEIGHBOUR_KERNEL_ZYX } from './deepmind-lookup-table.js';
+export {
   computeStructureMetrics, computeExtendedStructureMetrics,
   type StructureMetrics, type ExtendedStructureMetrics, type StructureMetricsOptions,
 } from './structure-metrics.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MetricsError } from './errors.js';
 import { assertSameGrid } from './grid.js';
 import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
+import { deepMindMetricsOfPair } from './deepmind-surface-distance.js';
 import { monaiMetricsOfPair } from './monai-surface-distance.js';
 import { overlapAndDistanceOfPair, type DistanceArithmetic, type OverlapAndDistance } from './surface-distance.js';
 
@@ -22,6 +23,16 @@ export interface ExtendedStructureMetrics extends StructureMetrics {
   readonly PredictedVolume_mm3: number;
   /** Ground-truth volume, mm³. */
   readonly GroundTruthVolume_mm3: number;
+  /**
+   * DeepMind-convention 95th-percentile Hausdorff distance (mm): area-weighted surfels, no
+   * interpolation; `Infinity` when either mask is empty (both included).
+   */
+  readonly HD95_DeepMind_mm: number;
+  /**
+   * DeepMind-convention average symmetric surface distance (mm): the mean of the two area-weighted
+   * directed averages; NaN when either mask is empty.
+   */
+  readonly ASSD_DeepMind_mm: number;
 }
 
 const optionsSchema = z.object({
@@ -99,8 +110,8 @@ export function computeStructureMetrics(
 }
 
 /**
- * {@link computeStructureMetrics} plus MONAI-convention HD95 and ASSD and both volumes in mm³,
- * from the same crop (one pass over the volumes per structure).
+ * {@link computeStructureMetrics} plus MONAI- and DeepMind-convention HD95 and ASSD and both
+ * volumes in mm³, from the same crop (one pass over the volumes per structure).
  * @throws MetricsError as {@link computeStructureMetrics}.
  * @example
  * ```ts
@@ -118,6 +129,7 @@ export function computeExtendedStructureMetrics(
     const structure = options.structures[i]!;
     const pair = pairFor(segmentation, gt, structure, i + 1, who);
     const monai = monaiMetricsOfPair(pair);
+    const deepMind = deepMindMetricsOfPair(pair);
     return {
       structure,
       ...overlapAndDistanceOfPair(pair, options.arithmetic),
@@ -125,6 +137,8 @@ export function computeExtendedStructureMetrics(
       ASSD_MONAI_mm: monai.assdMm,
       PredictedVolume_mm3: pair.countA * voxelMm3,
       GroundTruthVolume_mm3: pair.countB * voxelMm3,
+      HD95_DeepMind_mm: deepMind.hdPercentileMm,
+      ASSD_DeepMind_mm: deepMind.assdMm,
     };
   });
 }
