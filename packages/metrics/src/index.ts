@@ -14,7 +14,8 @@ export {
 } from './monai-surface-distance.js';
 export {
   hausdorffPercentileDeepMindMm, averageSurfaceDistancesDeepMindMm, averageSymmetricSurfaceDistanceDeepMindMm,
-  surfaceDistancesDeepMind, deepMindSurfelAreaTableMm2, type DeepMindSurfaceDistances,
+  surfaceDistancesDeepMind, robustHausdorffFromSurfelsMm, averageSurfaceDistancesFromSurfelsMm,
+  deepMindSurfelAreaTableMm2, type DeepMindSurfaceDistances,
 } from './deepmind-surface-distance.js';
 export { DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS, DEEPMIND_NEIGHBOUR_KERNEL_ZYX } from './deepmind-lookup-table.js';
 export {
