@@ -1,12 +1,16 @@
 """Generates packages/metrics/src/deepmind-lookup-table.ts from DeepMind's surface-distance package.
 
 Usage (run once; the output is committed): .venv/bin/python tools/reference/metrics_deepmind_table.py
+       check mode (tests): metrics_deepmind_table.py --json "z,y,x" ["z,y,x" ...]
+         prints JSON {"normals": [...], "areas": {"z,y,x": [256 areas]}}: DeepMind's table and its
+         create_table_neighbour_code_to_surface_area(spacing) for each spacing; writes nothing.
 Reads `surface_distance.lookup_tables` (PyPI `surface-distance==0.1`, pinned in requirements.txt):
 the 2x2x2 neighbour-code kernel and, for each of the 256 codes, the marching-cubes surfel normals
 whose lengths are the surfel areas on a unit grid. Writes them as TypeScript with DeepMind's
 copyright notice and the Apache-2.0 licence header, copied from the package's own source file.
 """
 import inspect
+import json
 import os
 import sys
 
@@ -34,7 +38,19 @@ def number(x):
     return repr(x)
 
 
+def check(spacings):
+    table = lookup_tables._NEIGHBOUR_CODE_TO_NORMALS  # pylint: disable=protected-access
+    areas = {}
+    for text in spacings:
+        sp = [float(v) for v in text.split(",")]
+        areas[text] = lookup_tables.create_table_neighbour_code_to_surface_area(sp).tolist()
+    print(json.dumps({"normals": [[[float(v) for v in n] for n in normals] for normals in table], "areas": areas}))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--json":
+        check(sys.argv[2:])
+        return
     table = lookup_tables._NEIGHBOUR_CODE_TO_NORMALS  # pylint: disable=protected-access
     kernel = lookup_tables.ENCODE_NEIGHBOURHOOD_3D_KERNEL.tolist()
     if len(table) != 256 or kernel != [[[128, 64], [32, 16]], [[8, 4], [2, 1]]]:

@@ -46,6 +46,24 @@ describe("DeepMind's lookup table and surfels", () => {
   });
 });
 
+describe('the generated table against the installed surface-distance package', () => {
+  it('has the same normals, and the same surfel areas per code at isotropic and anisotropic spacings (within 1e-15)', async () => {
+    const spacings: S3[] = [[1, 1, 1], [2.5, 0.9, 1.3], [0.7, 3, 0.45]];
+    const ref = await runPythonReference<{ normals: number[][][]; areas: Record<string, number[]> }>(
+      'metrics_deepmind_table.py', ['--json', ...spacings.map((s) => s.join(','))]);
+    // -0 + 0 is +0: DeepMind's table holds some -0.0 entries, which JSON may carry either way.
+    const plain = (t: readonly (readonly (readonly number[])[])[]) => t.map((c) => c.map((n) => n.map((v) => v + 0)));
+    expect(plain(DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS)).toEqual(plain(ref.normals));
+    expect(DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS.flat().some((n) => n.some((v) => Object.is(v, -0)))).toBe(true);
+    for (const sp of spacings) {
+      const ours = deepMindSurfelAreaTableMm2(sp);
+      const theirs = ref.areas[sp.join(',')]!;
+      expect(theirs).toHaveLength(256);
+      theirs.forEach((t, code) => expect(Math.abs(ours[code]! - t), `code ${code} at ${sp.join(',')}`).toBeLessThanOrEqual(1e-15 * t));
+    }
+  });
+});
+
 describe('analytic distances on the voxel-corner grid', () => {
   // A at x=0, B at x=3 (spacing x = 1.5 mm): A's corners at x=1 are 2 voxels from B's nearest corners
   // (x=3), those at x=0 are 3 voxels away; all eight surfels of a voxel have the same area.
