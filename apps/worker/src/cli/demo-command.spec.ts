@@ -1,18 +1,30 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { demoCommand } from './demo-command.js';
+import { createComputeDeps } from '../compute-deps.js';
+import { demoCommand, demoModelDir } from './demo-command.js';
 
-it('seahorse demo runs the skeleton on an embedded dev server with its database under --out', async () => {
+it('seahorse demo: phantoms, the committed demo ensemble, a durable run, plausible Dice, and a second run that only reuses', async () => {
+  expect(existsSync(path.join(demoModelDir(), 'model.json'))).toBe(true);
   const out = mkdtempSync(path.join(tmpdir(), 'seahorse-demo-'));
   try {
     const lines: string[] = [];
-    await demoCommand({ out, name: 'Grace' }, (l) => lines.push(l));
-    expect(lines.join('\n')).toMatch(/Web UI http:\/\/127\.0\.0\.1:\d+/);
-    expect(lines.join('\n')).toMatch(/completed: "Hello, Grace, from Seahorse" \(activity ran in worker pid \d+, attempt 1, \d+ history events\)/);
+    const first = await demoCommand({ out, subjects: 3, seed: 7 }, () => createComputeDeps({ threads: 1 }), (l) => lines.push(l));
+    const text = lines.join('\n');
+    expect(first.counts).toEqual({ total: 3, done: 3, cached: 0, failed: 0 });
+    expect(text).toMatch(/Web UI http:\/\/127\.0\.0\.1:\d+/);
+    expect(text).toMatch(/\| *hippocampus_L *\| *3 *\|/);
+    expect(text).toContain(path.join(out, 'run', 'report.html'));
     expect(existsSync(path.join(out, '.temporal', 'temporal.db'))).toBe(true);
+    // The phantom Dice of the demo ensemble is plausible (the issue asks for >= 0.8).
+    const csv = readFileSync(path.join(out, 'run', 'metrics.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(csv).toHaveLength(6);
+    for (const row of csv) expect(Number(row.split(',')[2]), row).toBeGreaterThanOrEqual(0.8);
+
+    const again = await demoCommand({ out, subjects: 3, seed: 7 }, () => createComputeDeps({ threads: 1 }), () => undefined);
+    expect(again.counts).toEqual({ total: 3, done: 0, cached: 3, failed: 0 });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-});
+}, 600_000);

@@ -1,41 +1,69 @@
-import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { greetingWorkflow } from '@seahorse/workflows';
+import { fileURLToPath } from 'node:url';
+import { generatePhantomCohort } from '@seahorse/phantoms';
+import { RunSpec, type CohortDeps, type CohortEvaluationResult } from '@seahorse/workflows';
 import { z } from 'zod';
-import { createSeahorseWorker } from '../seahorse-worker.js';
+import { CliError } from './cli-error.js';
+import { printRunSummary, runToCompletion } from './evaluate-command.js';
 import { openTemporalTarget, TemporalTargetOptions } from './temporal-target.js';
 
 export const DemoOptions = TemporalTargetOptions.extend({
   out: z.string().min(1).default('demo-out'),
-  name: z.string().min(1).max(200).default('researcher'),
+  subjects: z.coerce.number().int().min(1).max(1000).default(20),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).default(2026),
+  concurrency: z.coerce.number().int().min(1).max(16).default(2),
+  model: z.string().optional(),
 });
-export type DemoOptions = z.infer<typeof DemoOptions>;
+export type DemoOptions = z.input<typeof DemoOptions>;
+
+/** The committed demo ensemble: `$SEAHORSE_DEMO_MODEL`, else `<repo>/models/demo`. */
+export function demoModelDir(): string {
+  if (process.env.SEAHORSE_DEMO_MODEL) return path.resolve(process.env.SEAHORSE_DEMO_MODEL);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'nx.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new CliError('demo model not found: set SEAHORSE_DEMO_MODEL to a model package folder');
+    dir = parent;
+  }
+  return path.join(dir, 'models', 'demo');
+}
 
 /**
- * `seahorse demo`: the end-to-end job on a fresh machine. For now it runs the walking skeleton
- * (one workflow, one activity) durably on the embedded Temporal dev server, with an in-process
- * worker, and prints what happened and where to look.
+ * `seahorse demo`: Seahorse end to end on a fresh machine, with nothing to download or bring.
+ * 1. generates a phantom cohort (deterministic from --seed) in `<out>/data` (skipped when there);
+ * 2. starts the embedded Temporal dev server and an in-process worker;
+ * 3. evaluates the committed demo ensemble on it, durably (run again: only what is missing runs);
+ * 4. prints the model-card table and where the report, plots and Web UI are.
  */
-export async function demoCommand(raw: unknown, log: (line: string) => void = console.log): Promise<void> {
-  const options = DemoOptions.parse(raw);
-  const out = path.resolve(options.out);
-  log(`seahorse demo: output folder ${out}`);
-  const target = await openTemporalTarget(options, path.join(out, '.temporal'));
+export async function demoCommand(raw: unknown, makeDeps: () => CohortDeps & { close?: () => Promise<void> }, log: (line: string) => void = console.log): Promise<CohortEvaluationResult> {
+  const o = DemoOptions.parse(raw);
+  const out = path.resolve(o.out);
+  const model = o.model ? path.resolve(o.model) : demoModelDir();
+  if (!existsSync(path.join(model, 'model.json'))) {
+    throw new CliError(`no model package at ${model} (model.json missing); rebuild it with 'bash tools/train/build-demo-model.sh'`);
+  }
+  const data = path.join(out, 'data');
+  const stamp = JSON.stringify({ subjects: o.subjects, seed: o.seed });
+  const stampFile = path.join(data, 'demo-cohort.json');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    log(`seahorse demo: phantom cohort already in ${data}`);
+  } else {
+    log(`seahorse demo: generating ${o.subjects} phantom heads (seed ${o.seed}) in ${data}`);
+    generatePhantomCohort({ outDir: data, subjects: o.subjects, seed: o.seed });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(stampFile, stamp);
+  }
+  const spec = RunSpec.parse({
+    runId: `demo-${o.seed}-${o.subjects}`, dataset: path.join(data, 'dataset.csv'), model, out: path.join(out, 'run'),
+    concurrency: o.concurrency, inferenceTaskQueue: 'seahorse-demo-inference',
+  });
+  const target = await openTemporalTarget(o, path.join(out, '.temporal'));
   try {
-    if (target.embedded) log(`Temporal dev server ${target.address} (Web UI ${target.embedded.uiUrl})`);
-    const taskQueue = `seahorse-demo-${randomUUID().slice(0, 8)}`;
-    const { worker, connection } = await createSeahorseWorker({ address: target.address, namespace: target.namespace, taskQueue });
-    const workflowId = `seahorse-demo-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      const report = await worker.runUntil(
-        target.client.workflow.execute(greetingWorkflow, { taskQueue, workflowId, args: [options.name] }),
-      );
-      const history = await target.client.workflow.getHandle(workflowId).fetchHistory();
-      log(`workflow ${workflowId} completed: "${report.greeting}" (activity ran in worker pid ${report.workerPid}, attempt ${report.attempt}, ${history.events?.length ?? 0} history events)`);
-      if (target.embedded?.uiUrl) log(`inspect it: ${target.embedded.uiUrl}/namespaces/${target.namespace}/workflows/${workflowId}`);
-    } finally {
-      await connection.close();
-    }
+    if (target.embedded) log(`seahorse demo: Temporal dev server ${target.address}, Web UI ${target.embedded.uiUrl}`);
+    const result = await runToCompletion({ target, spec, taskQueue: 'seahorse-demo', mode: 'resume', deps: makeDeps, localWorker: true, log });
+    printRunSummary(result, log, target.embedded?.uiUrl);
+    return result;
   } finally {
     await target.close();
   }

@@ -26,10 +26,15 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   temporalOptions(program.command('demo'))
-    .description('run the demo end to end on an embedded Temporal dev server')
+    .description('run Seahorse end to end: phantom cohort, demo ensemble, durable evaluation, reports')
     .option('--out <dir>', 'output folder', 'demo-out')
-    .addOption(new Option('--name <name>', 'who the skeleton workflow greets').default('researcher').hideHelp())
-    .action(async (opts) => demoCommand(opts));
+    .option('--subjects <n>', 'phantom subjects', '20')
+    .option('--seed <n>', 'phantom seed', '2026')
+    .option('--concurrency <n>', 'subjects evaluated at once', '2')
+    .addOption(new Option('--model <dir>', 'another model package').hideHelp())
+    .action(async (opts) => {
+      await demoCommand(opts, () => createComputeDeps({ threads: 1 }));
+    });
   temporalOptions(program.command('evaluate'))
     .description('evaluate a model package on a cohort, durably (resumable, survives crashes)')
     .requiredOption('--dataset <file>', "InnerEye dataset.csv or MSD dataset.json")
