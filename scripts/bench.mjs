@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs benchmarks: `npm run bench -- <name> [<name> …]`, or every one with no name.
-// A benchmark is `packages/<name>/bench/<name>.bench.ts`. It runs Seahorse and its reference
+// A package's benchmarks are `packages/<name>/bench/*.bench.ts`. Each runs Seahorse and its reference
 // (Python, in .venv) side by side in the same run and prints their ratio.
 // Workspace packages resolve to their TypeScript sources, so no build is needed.
 import { spawnSync } from 'node:child_process';
@@ -9,9 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const available = readdirSync(path.join(root, 'packages'))
-  .filter((n) => existsSync(path.join(root, 'packages', n, 'bench', `${n}.bench.ts`)))
-  .sort();
+const benchFiles = (name) => {
+  const dir = path.join(root, 'packages', name, 'bench');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => path.join(dir, f)) : [];
+};
+const available = readdirSync(path.join(root, 'packages')).filter((n) => benchFiles(n).length > 0).sort();
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((n) => !available.includes(n));
 if (unknown.length > 0) {
@@ -19,8 +21,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 let failed = false;
-for (const name of wanted.length > 0 ? wanted : available) {
-  const file = path.join(root, 'packages', name, 'bench', `${name}.bench.ts`);
+for (const file of (wanted.length > 0 ? wanted : available).flatMap(benchFiles)) {
+  const name = path.basename(file, '.bench.ts');
   console.log(`\n=== bench: ${name} (${path.relative(root, file)}) ===`);
   const r = spawnSync(process.execPath, ['--conditions=@seahorse/source', '--import', 'tsx', '--expose-gc', file], {
     stdio: 'inherit', cwd: root,
