@@ -6,7 +6,7 @@
  * settings the trainer wrote to seahorse_settings.json). --per-fold also writes one single-member
  * package per fold to <dir>/fold-<k> (for evaluating each fold on its held-out subjects).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importInnerEyeCheckpoint, importInnerEyeModel, type ImportOptions } from '@seahorse/inference';
 
@@ -25,6 +25,7 @@ const settings = JSON.parse(readFileSync(path.join(final, 'seahorse_settings.jso
 const result = await importInnerEyeModel(final, out, { settings, overwrite, onProgress: (p) => console.log(`[import] ${p.message}`) });
 console.log(`[import] ${result.manifest.members.length} member(s) → ${result.folder}`);
 if (perFold) {
+  mkdirSync(perFold, { recursive: true });
   const folds = JSON.parse(readFileSync(path.join(run, 'folds.json'), 'utf8')) as { folds: Record<string, { member: string; checkpoint: string }> };
   for (const [k, f] of Object.entries(folds.folds)) {
     const r = await importInnerEyeCheckpoint(path.join(final, f.checkpoint), path.join(perFold, `fold-${k}`), { settings, overwrite, memberName: f.member });

@@ -1,0 +1,28 @@
+/**
+ * Evaluates a model package on freshly generated phantoms through Seahorse (segmentation, InnerEye
+ * metrics) and prints a Markdown table:
+ *   node --conditions=@seahorse/source --import tsx tools/train/evaluate-phantoms.mts <package> <workDir> [--subjects 10] [--seed 42] [--threads 2]
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadCohort } from '@seahorse/io';
+import { generatePhantomCohort } from '@seahorse/phantoms';
+import { evaluatePackage, resultsTable } from './src/evaluate-cohort.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : fallback; };
+const [pkg, work] = args;
+if (!pkg || !work || work.startsWith('--')) {
+  console.error('usage: evaluate-phantoms.mts <package> <workDir> [--subjects N] [--seed S] [--threads T]');
+  process.exit(2);
+}
+const cohort = generatePhantomCohort({ outDir: path.join(work, 'phantoms'), subjects: Number(opt('--subjects', '10')), seed: Number(opt('--seed', '42')) });
+const t = Date.now();
+const results = await evaluatePackage(pkg, loadCohort(cohort.datasetCsv).subjects, { threads: Number(opt('--threads', '2')) });
+const seconds = (Date.now() - t) / 1000;
+const table = resultsTable(results);
+const out = path.join(work, 'results.json');
+writeFileSync(`${out}.tmp`, `${JSON.stringify({ package: path.resolve(pkg), seed: Number(opt('--seed', '42')), seconds, table, subjects: results }, null, 2)}\n`);
+renameSync(`${out}.tmp`, out);
+console.log(table);
+console.log(`${results.length} subjects segmented and scored in ${seconds.toFixed(0)}s (${(seconds / results.length).toFixed(1)}s per subject)`);
