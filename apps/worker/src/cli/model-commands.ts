@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, loadModelPackage, MSD_REFERENCE_SETTINGS, openEnsemble } from '@seahorse/inference';
+import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, loadModelPackage, MSD_REFERENCE_SETTINGS, openEnsemble, type ImportOptions } from '@seahorse/inference';
 import { SingleBar, Presets } from 'cli-progress';
 import { z } from 'zod';
 
@@ -48,11 +49,27 @@ export async function importInnerEyeCommand(source: string, out: string, raw: un
   const o = z.object({
     overwrite: z.boolean().default(false),
     foldBatchNorm: z.boolean().default(false),
-    preset: z.enum(['hippocampus', 'msd-reference']).default('hippocampus'),
+    preset: z.enum(['hippocampus', 'msd-reference']).optional(),
   }).parse(raw);
-  const settings = o.preset === 'msd-reference' ? MSD_REFERENCE_SETTINGS : INNEREYE_HIPPOCAMPUS_SETTINGS;
+  const settings = o.preset === 'msd-reference' ? MSD_REFERENCE_SETTINGS
+    : o.preset === 'hippocampus' ? INNEREYE_HIPPOCAMPUS_SETTINGS
+      : trainedSettings(path.resolve(source), log) ?? INNEREYE_HIPPOCAMPUS_SETTINGS;
   const result = await importInnerEye(path.resolve(source), path.resolve(out), {
     settings, overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
   });
   log(`model package ${result.folder}: ${result.manifest.name} ${result.manifest.version}, ${result.manifest.members.length} member(s), classes ${result.manifest.classes.join(', ')}`);
+}
+
+/**
+ * The settings that Seahorse's training tool (`tools/train`) writes beside InnerEye's
+ * `model_inference_config.json` as `seahorse_settings.json`, when the source has them.
+ */
+function trainedSettings(source: string, log: (l: string) => void): ImportOptions['settings'] | undefined {
+  for (const file of [path.join(source, 'seahorse_settings.json'), path.join(source, 'final_ensemble_model', 'seahorse_settings.json')]) {
+    if (existsSync(file)) {
+      log(`using the training tool's settings from ${file}`);
+      return JSON.parse(readFileSync(file, 'utf8')) as ImportOptions['settings'];
+    }
+  }
+  return undefined;
 }

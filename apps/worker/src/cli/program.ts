@@ -74,7 +74,7 @@ export function buildProgram(): Command {
     .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
   program.command('import-innereye <source> <out>')
     .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
-    .option('--preset <name>', 'settings for model.json: hippocampus (InnerEye\'s) | msd-reference', 'hippocampus')
+    .option('--preset <name>', "settings for model.json: hippocampus (InnerEye's) | msd-reference; default: the training tool's seahorse_settings.json when present, else hippocampus")
     .option('--overwrite', 'replace an existing package at <out>')
     .option('--fold-batch-norm', 'fold BatchNorm into the convolutions')
     .action(async (folder: string, out: string, opts) => importInnerEyeCommand(folder, out, opts));
