@@ -84,8 +84,9 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
 
   return {
     async loadSubjects(datasetFile) {
-      // Geometry is checked per subject (validateSubject), so one bad subject fails alone.
-      return loadCohort(datasetFile, { checkGeometry: false }).subjects.map(toPlanned);
+      // Missing files and geometry are checked per subject (prepareSubject, validateSubject), so one
+      // bad subject fails alone instead of the whole manifest.
+      return loadCohort(datasetFile, { checkGeometry: false, allowMissingFiles: true }).subjects.map(toPlanned);
     },
 
     async describeModel(modelDir) {

@@ -29,13 +29,15 @@ describeWithSharedData('seahorse evaluate end to end: real model, real MSD crops
       copyFileSync(sharedPath(`data/msd-hippocampus/imagesTr/${c}.nii.gz`), path.join(data, 'imagesTr', `${c}.nii.gz`));
       copyFileSync(sharedPath(`data/msd-hippocampus/labelsTr/${c}.nii.gz`), path.join(data, 'labelsTr', `${c}.nii.gz`));
     }
-    // Two bad subjects: a truncated image, and a label on another grid.
+    // Bad subjects: a truncated image, a label on another grid, and (below) a missing label.
     const good = readFileSync(sharedPath('data/msd-hippocampus/imagesTr/hippocampus_008.nii.gz'));
     writeFileSync(path.join(data, 'imagesTr', 'corrupt_001.nii.gz'), good.subarray(0, Math.floor(good.length / 2)));
     copyFileSync(sharedPath('data/msd-hippocampus/labelsTr/hippocampus_008.nii.gz'), path.join(data, 'labelsTr', 'corrupt_001.nii.gz'));
     copyFileSync(sharedPath('data/msd-hippocampus/imagesTr/hippocampus_011.nii.gz'), path.join(data, 'imagesTr', 'mismatch_001.nii.gz'));
     copyFileSync(sharedPath('data/msd-hippocampus/labelsTr/hippocampus_014.nii.gz'), path.join(data, 'labelsTr', 'mismatch_001.nii.gz'));
-    const names = [...CASES, 'corrupt_001', 'mismatch_001'];
+    // A subject whose label file is missing.
+    copyFileSync(sharedPath('data/msd-hippocampus/imagesTr/hippocampus_015.nii.gz'), path.join(data, 'imagesTr', 'nolabel_001.nii.gz'));
+    const names = [...CASES, 'corrupt_001', 'mismatch_001', 'nolabel_001'];
     dataset = path.join(data, 'dataset.json');
     writeFileSync(dataset, JSON.stringify({
       name: 'e2e', modality: { 0: 'MRI' }, labels: { 0: 'background', 1: 'Anterior', 2: 'Posterior' },
@@ -50,11 +52,12 @@ describeWithSharedData('seahorse evaluate end to end: real model, real MSD crops
     const out = path.join(dir, 'run');
     const lines: string[] = [];
     const result = await evaluateCommand({ dataset, model, out, concurrency: 2 }, () => createComputeDeps({ threads: 1 }), (l) => lines.push(l));
-    expect(result.counts).toEqual({ total: 6, done: 4, cached: 0, failed: 2 });
+    expect(result.counts).toEqual({ total: 7, done: 4, cached: 0, failed: 3 });
 
     const failure = (id: string) => (readJsonIfValid<{ reason: string }>(path.join(out, 'subjects', id, 'failure.json')) ?? { reason: '' }).reason;
     expect(failure('corrupt_001')).toMatch(/corrupt_001\.nii\.gz/);
     expect(failure('mismatch_001')).toMatch(/mismatch_001\.nii\.gz/);
+    expect(failure('nolabel_001')).toMatch(/input file missing: .*labelsTr\/nolabel_001\.nii\.gz/);
 
     for (const c of CASES) {
       const dirC = path.join(out, 'subjects', c);
@@ -81,7 +84,7 @@ describeWithSharedData('seahorse evaluate end to end: real model, real MSD crops
       expect(existsSync(path.join(out, f)), f).toBe(true);
     }
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(html).toContain('Failed subjects (2)');
+    expect(html).toContain('Failed subjects (3)');
     expect(html).toContain('<svg');
     expect(lines.join('\n')).toMatch(/\| *anterior *\|/);
     expect(readFileSync(path.join(out, 'metrics.csv'), 'utf8').split('\n')[0]).toBe('Patient,Structure,Dice,HausdorffDistance_mm,MeanDistance_mm');

@@ -160,6 +160,14 @@ describe('loadCohort on generated datasets', () => {
   it('names a missing file with its line', () => {
     expectManifestError(manifest('missing.csv', 'subject,filePath,channel\n1,img1.nii.gz,mri\n1,nothere.nii.gz,hippocampus_L\n'),
       'MISSING_FILE', 'line 3, column filePath', /"nothere\.nii\.gz" does not exist/);
+     // For cohort runs, a missing file can be kept so that it fails only its subject; escapes still fail.
+    const kept = loadCohort(manifest('missing-kept.csv', 'subject,filePath,channel\n1,img1.nii.gz,mri\n1,nothere.nii.gz,hippocampus_L\n2,img1.nii.gz,mri\n'),
+      { allowMissingFiles: true });
+    expect(kept.subjects.map((x) => x.id)).toEqual(['1', '2']);
+    const gt = kept.subjects[0]!.groundTruth;
+    expect(gt.kind === 'masks' ? gt.structures[0]!.file : '').toBe(path.join(dir, 'nothere.nii.gz'));
+    expectManifestError(manifest('missing-escape.csv', 'subject,filePath,channel\n1,../nothere.nii.gz,mri\n'),
+      'PATH_ESCAPE', 'line 2, column filePath', /leaves the dataset root/, { allowMissingFiles: true });
   });
 
   it('with checkGeometry, an image and a label on different grids is an error naming both', () => {

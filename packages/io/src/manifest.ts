@@ -80,6 +80,13 @@ export interface LoadCohortOptions {
   imageChannels?: readonly string[];
   /** InnerEye CSV: which channels are ground-truth masks, in order. Default: every other channel, sorted. */
   groundTruthChannels?: readonly string[];
+  /**
+   * Keep subjects whose files do not exist (their paths are still checked to lie inside the
+   * dataset root), instead of rejecting the whole manifest; the geometry check then skips those
+   * subjects. For cohort runs, where one subject's missing file must fail only that subject.
+   * Default `false`.
+   */
+  allowMissingFiles?: boolean;
 }
 
 const OptionsSchema = z.object({
@@ -87,6 +94,7 @@ const OptionsSchema = z.object({
   geometryTolerance: z.object({ rtol: z.number().nonnegative().optional(), atol: z.number().nonnegative().optional() }).strict().optional(),
   imageChannels: z.array(z.string().min(1)).min(1).optional(),
   groundTruthChannels: z.array(z.string().min(1)).optional(),
+  allowMissingFiles: z.boolean().optional(),
 }).strict();
 
 const CsvRowSchema = z.object({
@@ -142,7 +150,8 @@ function zodError(file: string, error: z.ZodError, prefix = ''): ManifestError {
  * @throws ManifestError `PATH_ESCAPE` for absolute paths, `..` that leaves the root, or a symlink
  *   whose target lies outside; `MISSING_FILE` when there is no such file.
  */
-export function resolveInsideRoot(root: string, relative: string, manifest: string, location: string): string {
+export function resolveInsideRoot(root: string, relative: string, manifest: string, location: string,
+  options: { allowMissing?: boolean } = {}): string {
   if (relative.includes('\0')) throw new ManifestError('PATH_ESCAPE', manifest, location, `${JSON.stringify(relative)} contains a NUL byte`);
   if (path.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative) || relative.startsWith('\\')) {
     throw new ManifestError('PATH_ESCAPE', manifest, location,
@@ -154,6 +163,7 @@ export function resolveInsideRoot(root: string, relative: string, manifest: stri
     throw new ManifestError('PATH_ESCAPE', manifest, location, `${JSON.stringify(relative)} leaves the dataset root ${root}`);
   }
   if (!existsSync(resolved)) {
+    if (options.allowMissing) return resolved;
     throw new ManifestError('MISSING_FILE', manifest, location, `${JSON.stringify(relative)} does not exist (looked for ${resolved})`);
   }
   const realRoot = realpathSync(root);
@@ -220,7 +230,7 @@ function loadInnerEyeCsv(manifest: string, root: string, text: string, options: 
     }
     seen.set(key, rec.line);
     const location = `line ${rec.line}, column filePath`;
-    const file = resolveInsideRoot(root, row.filePath, manifest, location);
+    const file = resolveInsideRoot(root, row.filePath, manifest, location, { allowMissing: options.allowMissingFiles });
     locate.set(file, location);
     const list = rows.get(row.subject) ?? [];
     list.push({ line: rec.line, row, file });
@@ -280,7 +290,7 @@ function labelEntries(manifest: string, pairs: [number, string][], field: string
 }
 
 /** MSD (`training` list) or nnU-Net v2 (`channel_names`, `file_ending`) `dataset.json` → cohort. */
-function loadDatasetJson(manifest: string, root: string, text: string): { cohort: Cohort; locate: Map<string, string> } {
+function loadDatasetJson(manifest: string, root: string, text: string, allowMissing = false): { cohort: Cohort; locate: Map<string, string> } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -298,8 +308,8 @@ function loadDatasetJson(manifest: string, root: string, text: string): { cohort
     const subjects = d.training.map((c, i): CohortSubject => {
       const imgLoc = `training[${i}].image`;
       const labLoc = `training[${i}].label`;
-      const image = resolveInsideRoot(root, c.image, manifest, imgLoc);
-      const label = resolveInsideRoot(root, c.label, manifest, labLoc);
+      const image = resolveInsideRoot(root, c.image, manifest, imgLoc, { allowMissing });
+      const label = resolveInsideRoot(root, c.label, manifest, labLoc, { allowMissing });
       locate.set(image, imgLoc);
       locate.set(label, labLoc);
       const id = path.basename(c.image).replace(/\.nii(\.gz)?$/, '');
@@ -335,7 +345,7 @@ function loadDatasetJson(manifest: string, root: string, text: string): { cohort
     locate.set(label, `case ${id} (${labelPath})`);
     const images = channels.map(([index, channel]) => {
       const p = `imagesTr/${id}_${String(index).padStart(4, '0')}${d.file_ending}`;
-      const file = resolveInsideRoot(root, p, manifest, `channel_names.${index} of case ${id}`);
+      const file = resolveInsideRoot(root, p, manifest, `channel_names.${index} of case ${id}`, { allowMissing });
       locate.set(file, `case ${id} (${p})`);
       return { channel, file, path: p };
     });
@@ -419,8 +429,13 @@ export function loadCohort(file: string, options: LoadCohortOptions = {}): Cohor
   }
   let loaded;
   if (manifest.endsWith('.csv')) loaded = loadInnerEyeCsv(manifest, root, text, options);
-  else if (manifest.endsWith('.json')) loaded = loadDatasetJson(manifest, root, text);
+  else if (manifest.endsWith('.json')) loaded = loadDatasetJson(manifest, root, text, options.allowMissingFiles ?? false);
   else throw new ManifestError('BAD_FORMAT', manifest, 'file', 'expected a .csv (InnerEye) or .json (MSD / nnU-Net) manifest');
-  if (options.checkGeometry ?? true) checkCohortGeometry(loaded.cohort, loaded.locate, options.geometryTolerance);
+  if (options.checkGeometry ?? true) {
+    const complete = options.allowMissingFiles
+      ? { ...loaded.cohort, subjects: loaded.cohort.subjects.filter((s) => subjectFiles(s).every((f) => existsSync(f.file))) }
+      : loaded.cohort;
+    checkCohortGeometry(complete, loaded.locate, options.geometryTolerance);
+  }
   return loaded.cohort;
 }
