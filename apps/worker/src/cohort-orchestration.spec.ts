@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -142,4 +142,25 @@ describe('cohortEvaluation orchestration on the real Temporal dev server (synthe
     expect(Math.max(...lengths)).toBeLessThan(6_000);
     expect(readFileSync(path.join(t.out, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(1001);
   }, 300_000);
+
+  it('cancellation is clean: the run ends CANCELLED, finished subjects keep their results, nothing is half-written', async () => {
+    const subjects = Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, value: 40 + i }));
+    const t = setup(subjects);
+    const events: ActivityExecutionEvent[] = [];
+    await withWorker(t.taskQueue, events, async () => {
+      const handle = await startCohortEvaluation(client, { runId: t.runId, dataset: t.dataset, model: t.dir, out: t.out, concurrency: 1 }, { taskQueue: t.taskQueue });
+      while (events.filter((e) => e.activity === 'measureSubject' && e.outcome === 'completed').length < 2) await sleep(50);
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow();
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+    }, 800);
+    const done = events.filter((e) => e.activity === 'measureSubject' && e.outcome === 'completed').map((e) => e.subjectId!);
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    expect(done.length).toBeLessThan(6);
+    const files = readdirSync(path.join(t.out, 'subjects'), { recursive: true }).map(String);
+    for (const id of done) expect(files).toContain(path.join(id, 'metrics.json'));
+    expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
+    // Subjects that never finished have no result file, so a resume will compute them.
+    for (const s of subjects.filter((x) => !done.includes(x.id))) expect(files).not.toContain(path.join(s.id, 'metrics.json'));
+  });
 });
