@@ -50,7 +50,7 @@ async function handle(msg) {
       executionMode: 'sequential',
       graphOptimizationLevel: options.graphOptimizationLevel,
       enableCpuMemArena: options.memoryArena === 'keep',
-      enableMemPattern: options.memoryArena === 'keep',
+      enableMemPattern: true, // as onnxruntime-python's default; measured: no extra peak RSS with the arena off
       executionProviders: options.executionProvider === 'cuda' ? [{ name: 'cuda', deviceId: options.cudaDeviceId }] : ['cpu'],
       logSeverityLevel: 3,
     };
