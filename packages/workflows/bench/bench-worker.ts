@@ -18,13 +18,14 @@ function burn(ms: number): void {
 
 /** Synthetic compute; records each step's duration so the benchmark can add them up. */
 export function benchDeps(): CohortDeps {
-  const record = (step: string, ms: number) => appendFileSync(timings!, `${JSON.stringify({ step, ms })}\n`);
+  const record = (step: string, start: number, end: number) =>
+    appendFileSync(timings!, `${JSON.stringify({ step, ms: end - start, start, end })}\n`);
   const timed = async <T>(step: string, fn: () => Promise<T> | T): Promise<T> => {
-    const t0 = performance.now();
+    const t0 = Date.now();
     try {
       return await fn();
     } finally {
-      record(step, performance.now() - t0);
+      record(step, t0, Date.now());
     }
   };
   return {
@@ -50,7 +51,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 const connection = await NativeConnection.connect({ address: address! });
 const worker = await Worker.create({
   connection, taskQueue: taskQueue!, workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } }),
-  activities: createCohortActivities(benchDeps()), maxConcurrentActivityTaskExecutions: 4,
+  activities: createCohortActivities(benchDeps()), maxConcurrentActivityTaskExecutions: mode === 'cpu' ? 1 : 4,
 });
 console.log('worker ready');
 await worker.run();

@@ -3,7 +3,7 @@
 // counts, never per-subject lists.
 import {
   ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, defineQuery, defineSignal,
-  isCancellation, proxyActivities, setHandler, workflowInfo,
+  isCancellation, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { CohortActivities } from '../activities/cohort-activities.js';
 import { BAD_INPUT_ERROR_TYPES, type CohortReport, type SubjectOutcome } from '../activities/cohort-types.js';
@@ -90,6 +90,9 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
     nonRetryableErrorTypes: [...BAD_INPUT_ERROR_TYPES],
   };
   const orchestration = proxyActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
+  // The short per-subject steps (hash and validate, measure, record a failure, list a page) run as
+  // local activities on the orchestrating worker: no round trip through the server's task queue.
+  const local = proxyLocalActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
   const inference = proxyActivities<CohortActivities>({
     taskQueue: spec.inferenceTaskQueue ?? workflowInfo().taskQueue,
     startToCloseTimeout: spec.timeouts.inference * 1000, heartbeatTimeout: spec.timeouts.heartbeat * 1000, retry,
@@ -113,24 +116,24 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   const evaluateOne = async (subjectId: string): Promise<SubjectOutcome> => {
     const t0 = Date.now();
     try {
-      const prepared = await orchestration.prepareSubject({ spec, subjectId });
+      const prepared = await local.prepareSubject({ spec, subjectId });
       if (prepared.status === 'cached') return { subjectId, status: 'cached' };
       await inference.inferSubject({ spec, subjectId }, prepared.workDir);
-      await orchestration.measureSubject({ spec, subjectId }, prepared.key);
+      await local.measureSubject({ spec, subjectId }, prepared.key);
       evaluatedHere++;
       evaluatedMsHere += Date.now() - t0;
       return { subjectId, status: 'done' };
     } catch (err) {
       if (isCancellation(err)) throw err;
       const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      await orchestration.recordSubjectFailure({ spec, subjectId }, reason);
+      await local.recordSubjectFailure({ spec, subjectId }, reason);
       return { subjectId, status: 'failed', reason };
     }
   };
 
   // Pages of subjects; within a page, at most `concurrency` at once.
   while (cursor < plan.total) {
-    const page = await orchestration.listSubjects(plan.planFile, cursor, spec.pageSize);
+    const page = await local.listSubjects(plan.planFile, cursor, spec.pageSize);
     let next = 0;
     const lane = async () => {
       for (;;) {
