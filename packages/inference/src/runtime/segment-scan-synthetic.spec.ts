@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, type VolumeXYZ } from '@seahorse/io';
-import { normaliseIntensity, orientationCodesOf, reorient } from '@seahorse/preprocess';
+import { gridOf, normaliseIntensity, orientationCodesOf, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
 import type { ModelManifestInput } from '../model-package/manifest.js';
 import { loadModelPackage, sha256Hex, writeModelManifest, type ModelPackage } from '../model-package/model-package.js';
 import { argmaxClasses } from '../ensemble/aggregate.js';
@@ -99,16 +99,46 @@ describe('segmentScan on synthetic volumes', () => {
     } finally { await a.close(); await b.close(); }
   });
 
-  it('refuses a wrong channel count and a non-native target spacing with typed errors', async () => {
-    const pkg = await makePackage('spacing', { preprocessing: { normalisation: { method: 'zScore' }, targetSpacingXYZ: [1, 1, 1], targetOrientation: 'native' } });
+  it('refuses a wrong channel count with a typed error', async () => {
+    const pkg = await makePackage('channels', {});
     const ensemble = await openEnsemble(pkg);
     try {
       await expect(ensemble.segmentScan([liaVolume(), liaVolume()], path.join(work, 'x'))).rejects.toMatchObject({
         code: 'INVALID_OPTIONS', message: expect.stringContaining('takes 1 input channel(s), got 2'),
       });
-      await expect(ensemble.segmentScan(liaVolume(), path.join(work, 'y'), { scanName: 'sub-07' })).rejects.toMatchObject({
-        code: 'UNSUPPORTED_PREPROCESSING', message: expect.stringContaining('sub-07'),
-      });
+    } finally { await ensemble.close(); }
+  });
+
+  it('a model at another voxel size: resamples into model space, and maps posteriors back linearly, then argmax', async () => {
+    const pkg = await makePackage('spacing', { preprocessing: { normalisation: { method: 'zScore' }, targetSpacingXYZ: [1, 1, 1], targetOrientation: 'RAS' } });
+    const scan = liaVolume();
+    const ensemble = await openEnsemble(pkg);
+    try {
+      const r = await ensemble.segmentScan(scan, path.join(work, 'out-spacing'));
+      // independent path through packages/preprocess: model space, normalise, tile, back, argmax
+      const model = toModelSpace(scan, { orientation: 'RAS', spacingXYZ: [1, 1, 1] }, { interpolation: 'linear' });
+      expect(model.lossless).toBe(false);
+      const input = normaliseIntensity(model.volume, { method: 'zScore' });
+      const [X, Y, Z] = input.shapeXYZ;
+      expect(r.networkShapeZYX).toEqual([Z, Y, X]);
+      expect(X * Y * Z).toBeGreaterThan(scan.data.length * 3); // really resampled to finer voxels
+      const post = await slidingWindowInference(input.data, 1, 3, planTiling([Z, Y, X], { patchZYX: [16, 16, 16], padMultiple: 8, padPlacement: 'split' }), (p, sh) => worker.run(0, p, 1, sh));
+      const n = X * Y * Z;
+      const [nx, ny, nz] = scan.shapeXYZ;
+      const nn = nx * ny * nz;
+      const back = new Float32Array(3 * nn);
+      for (let c = 0; c < 3; c++) {
+        const channel = { data: post.slice(c * n, (c + 1) * n), shapeXYZ: input.shapeXYZ, affine: input.affine, kind: 'intensity' as const };
+        back.set(resampleToGrid(channel, gridOf(scan), { interpolation: 'linear' }).data, c * nn);
+      }
+      expect(Array.from(r.segmentationZYX)).toEqual(Array.from(argmaxClasses(back, 3, [nz, ny, nx])));
+      expect(new Set(r.segmentationZYX).size).toBeGreaterThan(1);
+      // every output is on the scan's own grid, with its geometry
+      for (const f of [r.files.segmentation, r.files.uncertainty, ...Object.values(r.files.posteriors)]) {
+        const written = readNifti(f, { kind: 'label' });
+        expect(written.shapeXYZ).toEqual(scan.shapeXYZ);
+        Array.from(written.affine).forEach((v, i) => expect(v).toBeCloseTo(scan.affine[i]!, 5));
+      }
     } finally { await ensemble.close(); }
   });
 });

@@ -1,5 +1,7 @@
 import { assertSameSpace, readNifti, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
-import { normaliseIntensity, orientationCodesOf, reorient } from '@seahorse/preprocess';
+import { gridOf, normaliseIntensity, orientationCodesOf, reorient, resampleToGrid, toModelSpace, type GridXYZ } from '@seahorse/preprocess';
+import { argmaxClasses } from '../ensemble/aggregate.js';
+import { keepLargestComponent } from '../ensemble/largest-component.js';
 import type { ModelPackage } from '../model-package/model-package.js';
 import { predictEnsemble, type EnsembleProgress } from '../ensemble/predict-ensemble.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
@@ -59,8 +61,10 @@ export interface Ensemble {
    * largest-component post-processing, maps the results back to the scan's own grid and writes
    * `segmentation.nii.gz`, `posterior_<class>.nii.gz` and `uncertainty.nii.gz` into `outputFolder`.
    * @param scan - one NIfTI path or volume, or one per input channel (same grid).
-   * @throws InferenceRuntimeError `INVALID_OPTIONS` (channel count), `UNSUPPORTED_PREPROCESSING`
-   *   (a target spacing other than `'native'`), runtime errors; NiftiFormatError / PreprocessError /
+   * A target orientation or spacing other than `'native'` is handled through `@seahorse/preprocess`
+   * (model space in, posteriors back onto the scan's grid: lossless when only reoriented, linear
+   * when resampled, then argmax).
+   * @throws InferenceRuntimeError `INVALID_OPTIONS` (channel count), runtime errors; NiftiFormatError / PreprocessError /
    *   SpaceMismatchError / NiftiWriteError from io and preprocess, each naming the file.
    */
   segmentScan(scan: ScanInput | readonly ScanInput[], outputFolder: string, options?: SegmentScanOptions): Promise<SegmentScanResult>;
@@ -119,17 +123,38 @@ async function segmentWithWorker(
   if (inputs.length !== m.inputChannels) {
     throw new InferenceRuntimeError('INVALID_OPTIONS', `${name}: model ${m.name} takes ${m.inputChannels} input channel(s), got ${inputs.length} scan(s)`);
   }
-  if (m.preprocessing.targetSpacingXYZ !== 'native') {
-    throw new InferenceRuntimeError('UNSUPPORTED_PREPROCESSING',
-      `${name}: model ${m.name} asks for targetSpacingXYZ [${m.preprocessing.targetSpacingXYZ.join(', ')}] mm; resampling is not implemented yet (use 'native', as InnerEye does)`);
-  }
   const volumes = inputs.map((s) => (typeof s === 'string' ? readNifti(s) : s));
   const reference = volumes[0]!;
   volumes.slice(1).forEach((v, i) => assertSameSpace(reference, v, { names: [name, `${name} channel ${i + 1}`] }));
   const target = m.preprocessing.targetOrientation;
+  const targetSpacing = m.preprocessing.targetSpacingXYZ;
   const nativeCodes = orientationCodesOf(reference.affine, name);
+  if (targetSpacing !== 'native') {
+    // A model trained at another voxel size: into its space (reorient, resample linearly), and the
+    // posteriors back onto the scan's own grid (linear, then argmax), through packages/preprocess.
+    const space = { orientation: target === 'native' ? nativeCodes : target, spacingXYZ: targetSpacing };
+    const inModelSpace = volumes.map((v) => toModelSpace(v, space, { scan: name, interpolation: 'linear' }));
+    const prepared = inModelSpace.map((r) => normaliseIntensity(r.volume, m.preprocessing.normalisation, { scan: name }));
+    return await predictAndWrite(model, worker, prepared, reference, outputFolder, options, name, inModelSpace[0]!.lossless ? 'reorient' : 'resample');
+  }
   const reoriented = target !== 'native' && target.toUpperCase() !== nativeCodes;
   const prepared = volumes.map((v) => normaliseIntensity(reoriented ? reorient(v, target, { scan: name }) : v, m.preprocessing.normalisation, { scan: name }));
+  return await predictAndWrite(model, worker, prepared, reference, outputFolder, options, name, reoriented ? 'reorient' : 'none');
+}
+
+/**
+ * Runs the ensemble on prepared (model-space, normalised) volumes and writes the outputs on the
+ * reference scan's grid. `mapBack` says how the model grid relates to the scan's: `'none'` (the
+ * same grid), `'reorient'` (axes permuted/flipped: mapped back losslessly) or `'resample'`
+ * (another spacing: posteriors resampled linearly onto the scan's grid). In the last two cases the
+ * segmentation is the argmax of the mapped posteriors, ties to the lowest class, with the
+ * manifest's largest-component step applied again on the scan's grid.
+ */
+async function predictAndWrite(
+  model: ModelPackage, worker: OnnxSessionWorker, prepared: readonly VolumeXYZ<Float32Array>[], reference: VolumeXYZ,
+  outputFolder: string, options: SegmentScanOptions, name: string, mapBack: 'none' | 'reorient' | 'resample',
+): Promise<SegmentScanResult> {
+  const m = model.manifest;
   const [X, Y, Z] = prepared[0]!.shapeXYZ;
   const shapeZYX: ShapeZYX = [Z, Y, X];
   const n = X * Y * Z;
@@ -153,15 +178,24 @@ async function segmentWithWorker(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   let { segmentationZYX, posteriorsCZYX } = prediction;
-  if (reoriented) {
-    // Lossless permutation/flips back to the scan's own axes (the grid the outputs must be on).
-    const back = <T extends Uint8Array | Float32Array>(data: T): T =>
-      reorient({ data, shapeXYZ: prepared[0]!.shapeXYZ, affine: prepared[0]!.affine, kind: 'label' }, nativeCodes, { scan: name }).data as T;
-    segmentationZYX = back(segmentationZYX);
+  if (mapBack !== 'none') {
+    const nativeGrid: GridXYZ = gridOf(reference);
+    const nativeCodes = orientationCodesOf(nativeGrid.affine, name);
+    const modelGrid = { shapeXYZ: prepared[0]!.shapeXYZ, affine: prepared[0]!.affine };
     const k = m.classes.length;
-    const restored = new Float32Array(k * n);
-    for (let c = 0; c < k; c++) restored.set(back(posteriorsCZYX.subarray(c * n, (c + 1) * n).slice()), c * n);
+    const [nx, ny, nz] = nativeGrid.shapeXYZ;
+    const nn = nx * ny * nz;
+    const restored = new Float32Array(k * nn);
+    for (let c = 0; c < k; c++) {
+      const channel: VolumeXYZ<Float32Array> = { data: posteriorsCZYX.subarray(c * n, (c + 1) * n).slice(), shapeXYZ: modelGrid.shapeXYZ, affine: modelGrid.affine, kind: 'intensity' };
+      // Only reoriented: lossless permutation and flips back; resampled: linear interpolation.
+      const back = mapBack === 'reorient' ? reorient(channel, nativeCodes, { scan: name }) : resampleToGrid(channel, nativeGrid, { interpolation: 'linear', scan: name });
+      restored.set(back.data, c * nn);
+    }
     posteriorsCZYX = restored;
+    const nativeShapeZYX: ShapeZYX = [nz, ny, nx];
+    segmentationZYX = argmaxClasses(posteriorsCZYX, k, nativeShapeZYX);
+    for (const cls of m.postprocessing.largestConnectedComponent) keepLargestComponent(segmentationZYX, nativeShapeZYX, m.classes.indexOf(cls));
   }
   const files = writeInferenceOutputs(outputFolder, { reference, segmentationZYX, posteriorsCZYX, classNames: m.classes });
   const removed: Record<string, number> = {};
