@@ -101,4 +101,5 @@ def main():
                       "state_dict_keys": list(root["state_dict"].keys()), "tensors": tensors}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,7 @@ Usage: inference_import_bench.py CHECKPOINT
 """
 import collections
 import json
+import os
 import pickle
 import resource
 import sys
@@ -17,22 +18,9 @@ import zipfile
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16, "LongStorage": np.int64}
-
-
-class StorageType:
-    def __init__(self, name):
-        self.name = name
-
-
-class Tensor:
-    def __init__(self, storage, offset, size, stride, *rest):
-        self.storage, self.offset, self.size, self.stride = storage, offset, tuple(size), tuple(stride)
-
-
-class Placeholder:
-    def __init__(self, *args, **kwargs):
-        pass
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The data-only stand-ins for torch's globals, shared with the checkpoint parity reference.
+from inference_checkpoint import DTYPES, Placeholder, StorageType, Tensor  # noqa: E402
 
 
 def read_state_dict(path):
