@@ -27,14 +27,22 @@ def zyx(path):
         [float(s) for s in reversed(img.header.get_zooms()[:3])]
 
 
-def main():
-    out, shared, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def bench_pairs(shared):
+    """The benchmark's two hippocampus pairs on the niivue subject's 256^3 grid, [Z,Y,X] uint8:
+    left shifted by one voxel on each axis, right dilated by one voxel (26-connected).
+    Returns (pred_l, pred_r, gt_l, gt_r, spacing_zyx)."""
     base = os.path.join(shared, "data", "niivue-subject")
     gt_l, spacing = zyx(os.path.join(base, "hippocampus_L.nii.gz"))
     gt_r, _ = zyx(os.path.join(base, "hippocampus_R.nii.gz"))
     pred_l = np.zeros_like(gt_l)
     pred_l[1:, 1:, :-1] = gt_l[:-1, :-1, 1:]
     pred_r = ndimage.binary_dilation(gt_r, ndimage.generate_binary_structure(3, 3)).astype(np.uint8)
+    return pred_l, pred_r, gt_l, gt_r, spacing
+
+
+def main():
+    out, shared, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    pred_l, pred_r, gt_l, gt_r, spacing = bench_pairs(shared)
     seg = np.zeros_like(gt_l)
     seg[pred_l == 1] = 1
     seg[pred_r == 1] = 2

@@ -14,30 +14,20 @@ import sys
 import time
 import warnings
 
-import nibabel as nib
 import numpy as np
-from scipy import ndimage
 
 if not hasattr(np, "Inf"):
     np.Inf = np.inf  # pylint: disable=invalid-name  (surface-distance 0.1 predates NumPy 2)
 
 import surface_distance  # noqa: E402
 
-
-def zyx(path):
-    img = nib.load(path)
-    return np.ascontiguousarray(np.asarray(img.dataobj).transpose(2, 1, 0)).astype(np.uint8), \
-        [float(s) for s in reversed(img.header.get_zooms()[:3])]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from metrics_bench import bench_pairs  # noqa: E402  (the same pairs as the InnerEye-metrics benchmark)
 
 
 def main():
     out, shared, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    base = os.path.join(shared, "data", "niivue-subject")
-    gt_l, spacing = zyx(os.path.join(base, "hippocampus_L.nii.gz"))
-    gt_r, _ = zyx(os.path.join(base, "hippocampus_R.nii.gz"))
-    pred_l = np.zeros_like(gt_l)
-    pred_l[1:, 1:, :-1] = gt_l[:-1, :-1, 1:]
-    pred_r = ndimage.binary_dilation(gt_r, ndimage.generate_binary_structure(3, 3)).astype(np.uint8)
+    pred_l, pred_r, gt_l, gt_r, spacing = bench_pairs(shared)
     files = {}
     for name, arr in (("pred_L", pred_l), ("pred_R", pred_r), ("gt_L", gt_l), ("gt_R", gt_r)):
         files[name] = os.path.join(out, f"{name}.npy")
