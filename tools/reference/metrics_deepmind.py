@@ -8,8 +8,6 @@ Writes each pair as two uint8 [Z,Y,X] .npy files in <out_dir> and prints JSON:
             predToGt, gtToPred, nSurfelsPred, nSurfelsGt}]}
 Non-finite numbers travel as the strings 'nan', 'inf'.
 """
-import json
-import os
 import sys
 import warnings
 
@@ -22,7 +20,7 @@ if not hasattr(np, "Inf"):
 
 import surface_distance  # noqa: E402  (after the shim above)
 
-from metrics_innereye import build_cases, finite_or_text  # noqa: E402  (same folder)
+from metrics_innereye import dump_cases  # noqa: E402  (same folder)
 
 PERCENTS = (95, 100, 50, 0)
 
@@ -38,16 +36,7 @@ def deepmind(pred, gt, spacing_zyx):
 
 
 def main():
-    out_dir, shared = sys.argv[1], sys.argv[2]
-    result = []
-    for i, (name, pred, gt, sp) in enumerate(build_cases(shared)):
-        pred_path = os.path.join(out_dir, f"case{i:03d}_pred.npy")
-        gt_path = os.path.join(out_dir, f"case{i:03d}_gt.npy")
-        np.save(pred_path, np.ascontiguousarray(pred, dtype=np.uint8))
-        np.save(gt_path, np.ascontiguousarray(gt, dtype=np.uint8))
-        result.append({"name": name, "pred": pred_path, "gt": gt_path, "spacingZYX": list(sp),
-                       **finite_or_text(deepmind(pred, gt, sp))})
-    print(json.dumps({"cases": result}, allow_nan=False))
+    dump_cases(sys.argv[1], sys.argv[2], deepmind)
 
 
 if __name__ == "__main__":

@@ -194,20 +194,24 @@ def finite_or_text(x):
     return x
 
 
-def main():
-    out_dir, shared = sys.argv[1], sys.argv[2]
+def dump_cases(out_dir, shared, measure):
+    """Writes every case of build_cases as case<i>_{pred,gt}.npy in out_dir and prints one JSON
+    {"cases": [{name, pred, gt, spacingZYX, **measure(pred, gt, spacing)}]}, non-finite as text."""
     result = []
     for i, (name, pred, gt, sp) in enumerate(build_cases(shared)):
         pred_path = os.path.join(out_dir, f"case{i:03d}_pred.npy")
         gt_path = os.path.join(out_dir, f"case{i:03d}_gt.npy")
         np.save(pred_path, np.ascontiguousarray(pred, dtype=np.uint8))
         np.save(gt_path, np.ascontiguousarray(gt, dtype=np.uint8))
-        result.append({
-            "name": name, "pred": pred_path, "gt": gt_path, "spacingZYX": list(sp),
-            "itk": finite_or_text(innereye_metrics(pred, gt, sp)),
-            "monai": finite_or_text(monai_metrics(pred, gt, sp)),
-        })
+        result.append({"name": name, "pred": pred_path, "gt": gt_path, "spacingZYX": list(sp),
+                       **finite_or_text(measure(pred, gt, sp))})
     print(json.dumps({"cases": result}, allow_nan=False))
+
+
+def main():
+    dump_cases(sys.argv[1], sys.argv[2], lambda pred, gt, sp: {
+        "itk": innereye_metrics(pred, gt, sp), "monai": monai_metrics(pred, gt, sp),
+    })
 
 
 if __name__ == "__main__":
