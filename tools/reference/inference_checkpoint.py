@@ -49,22 +49,27 @@ def num(x):
     return x
 
 
+class DataOnlyUnpickler(pickle.Unpickler):
+    """Never imports anything: OrderedDict, tensor rebuilds and storage types become data-only
+    stand-ins, every other global an inert Placeholder. Subclasses say how storages are loaded."""
+
+    def find_class(self, module, name):
+        if (module, name) == ("collections", "OrderedDict"):
+            return collections.OrderedDict
+        if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
+            return Tensor
+        if module == "torch" and name.endswith("Storage"):
+            return StorageType(name)
+        return Placeholder
+
+
 def main():
     path = sys.argv[1]
     z = zipfile.ZipFile(path)
     pkl = [n for n in z.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
     folder = pkl[0].split("/")[0]
 
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module, name):
-            if (module, name) == ("collections", "OrderedDict"):
-                return collections.OrderedDict
-            if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-                return Tensor
-            if module == "torch" and name.endswith("Storage"):
-                return StorageType(name)
-            return Placeholder
-
+    class Unpickler(DataOnlyUnpickler):
         def persistent_load(self, pid):
             _, stype, key, _location, numel = pid
             dtype = DTYPES[stype.name]

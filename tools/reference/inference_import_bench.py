@@ -9,7 +9,6 @@ Usage: inference_import_bench.py CHECKPOINT
 import collections
 import json
 import os
-import pickle
 import resource
 import sys
 import time
@@ -20,7 +19,7 @@ from numpy.lib.stride_tricks import as_strided
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The data-only stand-ins for torch's globals, shared with the checkpoint parity reference.
-from inference_checkpoint import DTYPES, Placeholder, StorageType, Tensor  # noqa: E402
+from inference_checkpoint import DTYPES, DataOnlyUnpickler  # noqa: E402
 
 
 def read_state_dict(path):
@@ -29,16 +28,7 @@ def read_state_dict(path):
     folder = pkl.split("/")[0]
     storages = {}
 
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module, name):
-            if (module, name) == ("collections", "OrderedDict"):
-                return collections.OrderedDict
-            if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-                return Tensor
-            if module == "torch" and name.endswith("Storage"):
-                return StorageType(name)
-            return Placeholder
-
+    class Unpickler(DataOnlyUnpickler):
         def persistent_load(self, pid):
             return pid[1:]  # (type, key, location, numel): read lazily, state_dict only
 
