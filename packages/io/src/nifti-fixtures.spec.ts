@@ -4,7 +4,6 @@
  * qfac = -1, a 180° quaternion, no transform, 2-D; plus files Seahorse must refuse.
  * Voxels must be identical to nibabel's (sha256), affines within 1e-6, axcodes equal.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { NiftiFormatError } from './errors.js';
 import { orientationCodes } from './geometry.js';
 import { readNifti } from './nifti-read.js';
 import { writeNifti } from './nifti-write.js';
+import { maxAbsDiff, sha256 } from './array-checks.test-helpers.js';
 
 interface Fixture { name: string; file: string; valid: boolean }
 interface NibabelRef {
@@ -32,16 +32,6 @@ const VALID = [
   'four-d-float32.nii.gz', 'four-d-single.nii.gz', 'extensions.nii', 'sform1-qform2.nii.gz',
   'qform-only-qfac-negative.nii.gz', 'qform-only-rotation-180.nii', 'no-xform-pixdim.nii', 'two-d.nii',
 ];
-
-function sha256(a: ArrayBufferView): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 function codeOf(f: () => unknown): string {
   try { f(); } catch (e) { if (e instanceof NiftiFormatError) return e.code; throw e; }

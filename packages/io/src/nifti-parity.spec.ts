@@ -5,7 +5,6 @@
  * Tolerances: arrays identical (sha256 of the float64 / stored bytes, x fastest); affines within
  * 1e-6 absolute per entry; orientation codes equal; spacing within 1e-6 mm.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { readNifti, type NiftiImage } from './nifti-read.js';
 import { writeNifti, type NiftiWriteDatatype } from './nifti-write.js';
 import { sitkChosenTransform } from './sitk-rule.test-helpers.js';
 import type { Mat4, VoxelArray } from './volume.js';
+import { maxAbsDiff, sha256 } from './array-checks.test-helpers.js';
 
 interface Reference {
   file: string;
@@ -42,21 +42,11 @@ function sharedNiftiFiles(): string[] {
   return out.sort();
 }
 
-function sha256(a: ArrayBufferView): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
-}
-
 /** Our voxels as SimpleITK's array dtype would hold them, then as float64 (the reference hashes that). */
 function asSitkFloat64(data: VoxelArray, sitkDtype: string): Float64Array {
   const out = Float64Array.from(data);
   if (sitkDtype === 'float32') for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
   return out;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 /** The transform SimpleITK takes (see sitkChosenTransform). */

@@ -3,7 +3,6 @@
  * rules; header fields kept; atomic replacement. Files written by Seahorse from read images are
  * covered for every shared file in nifti-parity.spec.ts.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { readNifti } from './nifti-read.js';
 import { affineToQform, encodeNifti, writeNifti, type WriteNiftiOptions } from './nifti-write.js';
 import { sitkChosenTransform } from './sitk-rule.test-helpers.js';
 import type { VolumeXYZ, VoxelArray } from './volume.js';
+import { maxAbsDiff, sha256 } from './array-checks.test-helpers.js';
 
 interface Reference {
   file: string;
@@ -22,14 +22,6 @@ interface Reference {
   sitk: { spacing: number[]; origin: number[]; direction: number[]; arrayDtype: string; float64Sha256: string; error?: string };
 }
 
-function sha256(a: ArrayBufferView): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
-}
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 /** A volume with only the VolumeXYZ fields: nothing from a header to copy. */
 function plain<T extends VoxelArray>(v: VolumeXYZ<T>): VolumeXYZ<T> {
   return { data: v.data, shapeXYZ: v.shapeXYZ, affine: v.affine, kind: v.kind };
