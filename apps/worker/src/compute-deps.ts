@@ -1,9 +1,10 @@
 // The real compute behind the cohort activities: @seahorse/io for manifests and NIfTI,
 // @seahorse/inference for the ensemble, @seahorse/metrics for metrics and reports.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex, writeFileAtomic } from '@seahorse/files';
 import { loadCohort, readNifti, toZYX, assertSameSpace, type CohortSubject, type VolumeXYZ, type VolumeZYX } from '@seahorse/io';
-import { loadModelPackage, openEnsemble, sha256Hex, type Ensemble } from '@seahorse/inference';
+import { loadModelPackage, openEnsemble, type Ensemble } from '@seahorse/inference';
 import { computeExtendedStructureMetrics, writeMetricsReports, BOXPLOT_STEMS, METRIC_COLUMNS, REPORT_FILES } from '@seahorse/metrics';
 import { reportHtml, writeJsonAtomic, type CohortDeps, type PlannedSubject, type StructureMetricsRow } from '@seahorse/workflows';
 
@@ -147,9 +148,7 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
         failures, generatedAt: new Date().toISOString(),
       });
       const reportFile = file('report.html');
-      const tmp = `${reportFile}.tmp-${process.pid}`;
-      writeFileSync(tmp, html);
-      renameSync(tmp, reportFile);
+      writeFileAtomic(reportFile, html);
       return {
         metricsCsv: file(REPORT_FILES.metricsCsv), aggregatesCsv: file(REPORT_FILES.aggregatesCsv),
         markdownFile: file(REPORT_FILES.aggregatesMarkdown), reportHtml: reportFile, plots, markdown,

@@ -35,7 +35,7 @@ export {
   type ModelManifest, type ModelManifestInput, type EnsembleMember,
 } from './model-package/manifest.js';
 export {
-  loadModelPackage, parseModelManifest, writeModelManifest, checkMemberSignature, sha256File, sha256Hex,
+  loadModelPackage, parseModelManifest, writeModelManifest, checkMemberSignature,
   ModelPackageError, type ModelPackage, type ModelPackageErrorCode, type LoadModelPackageOptions,
 } from './model-package/model-package.js';
 

@@ -1,7 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { randomBytes } from 'node:crypto';
+import { FileWriteError, writeFileAtomic } from '@seahorse/files';
 import { NiftiWriteError } from './errors.js';
 import { det3, polarOrthogonal } from './matrix.js';
 import type { NiftiExtension } from './nifti-header.js';
@@ -258,8 +256,9 @@ export function encodeNifti(volume: VolumeXYZ, options: WriteNiftiOptions = {}, 
 }
 
 /**
- * Writes a volume as a NIfTI-1 file, `.nii` or `.nii.gz` (gzip chosen by the name), atomically:
- * the bytes go to a temporary file in the same folder, which is then renamed over `file`.
+ * Writes a volume as a NIfTI-1 file, `.nii` or `.nii.gz` (gzip chosen by the name), atomically
+ * with `@seahorse/files`' `writeFileAtomic` (temp file in the same folder, fsync, rename, fsync of
+ * the folder; the folder is created when missing).
  *
  * Geometry: when the volume came from {@link readNifti} and its affine is unchanged, the header's
  * qform and sform (codes, quaternion, offsets, pixdim, srow), units, description, intent and
@@ -283,20 +282,9 @@ export function writeNifti(file: string, volume: VolumeXYZ, options: WriteNiftiO
   }
   const raw = encodeNifti(volume, options, file);
   const bytes = gz ? gzipSync(raw, { level: options.compressionLevel ?? 6 }) : raw;
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    writeFileAtomic(file, bytes);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new NiftiWriteError('WRITE_FAILED', file, 'file', (err as Error).message);
+    throw new NiftiWriteError('WRITE_FAILED', file, 'file', err instanceof FileWriteError ? err.reason : (err as Error).message);
   }
 }

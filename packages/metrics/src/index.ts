@@ -33,7 +33,6 @@ export {
   type SubjectStructureMetrics, type StructureAggregate, type MetricColumn,
 } from './reports/metrics-tables.js';
 export { boxStatistics, boxPlotSvg, svgToPng, metricBoxes, type BoxStatistics, type BoxPlotOptions } from './reports/boxplot.js';
-export { writeFileAtomic } from './reports/atomic-write.js';
 export {
   writeMetricsReports, REPORT_FILES, BOXPLOT_STEMS, type WriteReportsOptions, type WrittenReports,
 } from './reports/write-reports.js';

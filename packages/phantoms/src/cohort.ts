@@ -3,9 +3,9 @@
  * and `hippocampus_R.nii.gz`, InnerEye's `dataset.csv`, and `phantoms.json` describing each subject.
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { FileWriteError, writeFileAtomic } from '@seahorse/files';
 import { writeNifti } from '@seahorse/io';
 import { z } from 'zod';
 import { sampleAnatomy } from './anatomy.js';
@@ -76,13 +76,10 @@ export interface PhantomCohort {
 export const PHANTOM_CHANNELS = Object.freeze(['mri', 'hippocampus_L', 'hippocampus_R'] as const);
 
 function writeTextAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileAtomic(file, text);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new PhantomError('WRITE_FAILED', file, 'file', (err as Error).message);
+    throw new PhantomError('WRITE_FAILED', file, 'file', err instanceof FileWriteError ? err.reason : (err as Error).message);
   }
 }
 

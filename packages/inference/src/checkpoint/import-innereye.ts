@@ -5,14 +5,15 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { IntensityNormalisation } from '@seahorse/preprocess';
 import {
   MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_FORMAT_VERSION, type ModelManifest, type ModelManifestInput,
 } from '../model-package/manifest.js';
-import { ModelPackageError, parseModelManifest, sha256File, sha256Hex, writeModelManifest } from '../model-package/model-package.js';
+import { sha256File, sha256Hex, writeFileAtomic } from '@seahorse/files';
+import { ModelPackageError, parseModelManifest, writeModelManifest } from '../model-package/model-package.js';
 import { buildUNet3DOnnx } from '../onnx/unet3d-onnx.js';
 import { ModelImportError } from './errors.js';
 import { inferUNet3DArchitecture, type UNet3DArchitecture } from './innereye-unet3d.js';
@@ -239,7 +240,7 @@ async function buildPackage(
         metadata: { 'seahorse.source': plan.sourceName, 'seahorse.sourceSha256': checkpointSha },
       });
       const file = `members/${String(i + 1).padStart(2, '0')}-${plan.name}.onnx`;
-      await writeFile(path.join(tmp, file), onnxBytes);
+      writeFileAtomic(path.join(tmp, file), onnxBytes);
       architectures.push(arch);
       members.push({
         name: plan.name,

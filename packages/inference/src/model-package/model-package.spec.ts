@@ -5,7 +5,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from '../onnx/onnx-graph.js';
 import { runOnnxOnVolume } from '../onnx/onnx-run.test-helpers.js';
 import { MODEL_PACKAGE_FORMAT, type ModelManifestInput } from './manifest.js';
-import { ModelPackageError, loadModelPackage, sha256Hex, writeModelManifest } from './model-package.js';
+import { sha256Hex } from '@seahorse/files';
+import { ModelPackageError, loadModelPackage, writeModelManifest } from './model-package.js';
 
 /** A tiny valid member: a 1×1×1 Conv (1 → `classes` channels) and a Softmax over channels. */
 function tinyOnnx(classes: number): Uint8Array {

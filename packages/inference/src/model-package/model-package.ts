@@ -2,10 +2,9 @@
  * Loading and writing model packages: a folder with `model.json` and the members' ONNX files.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FileWriteError, sha256Hex, stringifyJson, writeFileAtomic } from '@seahorse/files';
 import { readOnnxSignature } from '../onnx/onnx-graph.js';
 import { MODEL_MANIFEST_FILE, modelManifestSchema, type EnsembleMember, type ModelManifest, type ModelManifestInput } from './manifest.js';
 
@@ -48,18 +47,6 @@ export interface LoadModelPackageOptions {
   verifyHashes?: boolean;
   /** Decode each member's ONNX graph inputs/outputs and check them against the manifest. Default `true`. */
   verifySignatures?: boolean;
-}
-
-/** Lower-case hex sha256 of a byte array. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Streams a file through sha256 (bounded memory) and returns the lower-case hex digest. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -177,21 +164,10 @@ export async function loadModelPackage(folder: string, options: LoadModelPackage
 export async function writeModelManifest(folder: string, manifest: ModelManifestInput): Promise<ModelManifest> {
   const file = path.join(folder, MODEL_MANIFEST_FILE);
   const parsed = parseModelManifest(manifest, file);
-  await writeFileAtomic(file, `${JSON.stringify(parsed, null, 2)}\n`);
-  return parsed;
-}
-
-/**
- * Writes a file atomically: a temp file in the same folder, then a rename.
- * @throws ModelPackageError `WRITE_FAILED`.
- */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
+    writeFileAtomic(file, stringifyJson(parsed));
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw new ModelPackageError('WRITE_FAILED', file, 'file', `cannot write: ${(err as Error).message}`);
+    throw new ModelPackageError('WRITE_FAILED', file, 'file', `cannot write: ${err instanceof FileWriteError ? err.reason : (err as Error).message}`);
   }
+  return parsed;
 }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { runPythonReference } from '@seahorse/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { boxPlotSvg, boxStatistics, svgToPng } from './boxplot.js';
 import { formatFixed, roundHalfEven } from './format-number.js';
 import { metricsAggregates, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsCsv, metricsStatisticsJson,
@@ -237,7 +236,7 @@ describe('Markdown, JSON and box plots', () => {
     try {
       writeFileSync(path.join(dir, 'file'), 'x');
       let err: unknown;
-      try { writeFileAtomic(path.join(dir, 'file', 'metrics.csv'), 'x'); } catch (e) { err = e; }
+      try { writeMetricsReports(path.join(dir, 'file'), [dup]); } catch (e) { err = e; }
       expect(err).toBeInstanceOf(MetricsError);
       expect((err as MetricsError).code).toBe('WRITE_FAILED');
       expect((err as Error).message).toContain(path.join(dir, 'file', 'metrics.csv'));

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { FileWriteError, writeFileAtomic } from '@seahorse/files';
+import { MetricsError } from '../errors.js';
 import { boxPlotSvg, metricBoxes, svgToPng } from './boxplot.js';
 import {
   METRIC_COLUMNS, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsCsv, metricsStatisticsJson,
@@ -65,7 +66,11 @@ export function writeMetricsReports(
   const files: string[] = [];
   const put = (name: string, content: string | Uint8Array) => {
     const file = path.resolve(folder, name);
-    writeFileAtomic(file, content);
+    try {
+      writeFileAtomic(file, content, { createFolder: true });
+    } catch (err) {
+      throw new MetricsError('WRITE_FAILED', `could not write ${file}: ${err instanceof FileWriteError ? err.reason : (err as Error).message}`);
+    }
     files.push(file);
   };
   put(REPORT_FILES.metricsCsv, metricsCsv(results));

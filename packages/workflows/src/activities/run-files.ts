@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * Writes JSON atomically: a temp file in the same folder, then rename. Non-finite numbers (NaN,
- * ±Infinity: metrics of empty masks) are kept as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
- */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
-  writeFileSync(tmp, `${text}\n`);
-  renameSync(tmp, file);
-}
+export { writeJsonAtomic, sha256File } from '@seahorse/files';
 
 const NON_FINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
 
@@ -27,15 +17,6 @@ export function readJsonIfValid<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** sha256 of a file's bytes, hex, streamed. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(file).on('data', (c) => hash.update(c)).on('end', () => resolve()).on('error', reject);
-  });
-  return hash.digest('hex');
 }
 
 /** sha256 of a string, hex. */

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+/**
+ * Lower-case hex sha256 of bytes, or of a string's UTF-8 encoding.
+ * @example
+ * ```ts
+ * sha256Hex('abc'); // 'ba7816bf…'
+ * ```
+ */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Lower-case hex sha256 of a file's bytes, streamed in 4 MiB chunks (bounded memory).
+ * @throws the file system's error (`ENOENT`…) when the file cannot be read.
+ * @example
+ * ```ts
+ * await sha256File('models/demo/members/01-OTHER_RUNS_1.onnx');
+ * ```
+ */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
