@@ -27,6 +27,7 @@ export default [
           { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
           { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
           { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:files', 'scope:testkit'] },
+          { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:metrics', 'scope:inference', 'scope:files', 'scope:testkit'] },
           { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
           { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
         ],
@@ -34,8 +35,8 @@ export default [
     },
   },
   {
-    // Temporal's workflow sandbox: deterministic orchestration only.
-    files: ['packages/workflows/src/workflows/**/*.ts'],
+    // Temporal's workflow sandbox: deterministic orchestration only (production and test fixtures).
+    files: ['packages/workflows/src/workflows/**/*.ts', 'packages/workflows/src/testing/*-workflows.test-helpers.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'Workflow code must not use Node built-ins; do I/O in activities.' })),

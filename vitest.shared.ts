@@ -1,19 +1,29 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const workspaceRoot = path.dirname(fileURLToPath(import.meta.url));
 
-/** `@seahorse/<name>` → `<group>/<name>/src/index.ts` for every workspace project. */
+/**
+ * `@seahorse/<name>[/<subpath>]` → the TypeScript source its package.json `exports` names under
+ * the `@seahorse/source` condition, for every workspace project.
+ */
 function workspaceSourceAliases() {
   const aliases: { find: RegExp; replacement: string }[] = [];
   for (const group of ['packages', 'apps']) {
     const dir = path.join(workspaceRoot, group);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
-      const entry = path.join(dir, name, 'src', 'index.ts');
-      if (existsSync(entry)) aliases.push({ find: new RegExp(`^@seahorse/${name}$`), replacement: entry });
+      const manifest = path.join(dir, name, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; exports?: Record<string, Record<string, string>> };
+      for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
+        const source = conditions['@seahorse/source'];
+        if (!pkg.name || !source) continue;
+        const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.replace(/^\.\//, '')}`;
+        aliases.push({ find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`), replacement: path.join(dir, name, source) });
+      }
     }
   }
   return aliases;

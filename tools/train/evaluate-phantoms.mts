@@ -1,13 +1,13 @@
 /**
- * Evaluates a model package on freshly generated phantoms through Seahorse (segmentation, InnerEye
- * metrics) and prints a Markdown table:
+ * Evaluates a model package on freshly generated phantoms through Seahorse's evaluation core
+ * (segmentation, InnerEye metrics) and prints the model-card table:
  *   node --conditions=@seahorse/source --import tsx tools/train/evaluate-phantoms.mts <package> <workDir> [--subjects 10] [--seed 42] [--threads 2]
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCohort } from '@seahorse/io';
+import { evaluateSubjects, loadSubjectInputs } from '@seahorse/evaluation';
+import { writeJsonAtomic } from '@seahorse/files';
+import { metricsAggregatesMarkdown } from '@seahorse/metrics';
 import { generatePhantomCohort } from '@seahorse/phantoms';
-import { evaluatePackage, resultsTable } from './src/evaluate-cohort.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : fallback; };
@@ -18,11 +18,9 @@ if (!pkg || !work || work.startsWith('--')) {
 }
 const cohort = generatePhantomCohort({ outDir: path.join(work, 'phantoms'), subjects: Number(opt('--subjects', '10')), seed: Number(opt('--seed', '42')) });
 const t = Date.now();
-const results = await evaluatePackage(pkg, loadCohort(cohort.datasetCsv).subjects, { threads: Number(opt('--threads', '2')) });
+const results = await evaluateSubjects(pkg, loadSubjectInputs(cohort.datasetCsv), { threads: Number(opt('--threads', '2')) });
 const seconds = (Date.now() - t) / 1000;
-const table = resultsTable(results);
-const out = path.join(work, 'results.json');
-writeFileSync(`${out}.tmp`, `${JSON.stringify({ package: path.resolve(pkg), seed: Number(opt('--seed', '42')), seconds, table, subjects: results }, null, 2)}\n`);
-renameSync(`${out}.tmp`, out);
+const table = metricsAggregatesMarkdown(results.flatMap((r) => r.metrics.map((m) => ({ subject: r.subject, ...m }))));
+writeJsonAtomic(path.join(work, 'results.json'), { package: path.resolve(pkg), seed: Number(opt('--seed', '42')), seconds, table, subjects: results });
 console.log(table);
 console.log(`${results.length} subjects segmented and scored in ${seconds.toFixed(0)}s (${(seconds / results.length).toFixed(1)}s per subject)`);

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addSignal, DevServer, finishSignal, tallyQuery, tallyWorkflow, type TallyState } from '@seahorse/workflows';
+import { DevServer } from '@seahorse/workflows';
+import { addSignal, createSkeletonActivities, finishSignal, tallyQuery, tallyWorkflow, testWorkflowsPath, type TallyState } from '@seahorse/workflows/testing';
 import { createSeahorseWorker, type SeahorseWorker } from './seahorse-worker.js';
 
 /** A client and a running worker against one server. */
 async function attach(server: DevServer, taskQueue: string) {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const w: SeahorseWorker = await createSeahorseWorker({ address: server.address, taskQueue });
+  const w: SeahorseWorker = await createSeahorseWorker({ address: server.address, taskQueue, activities: createSkeletonActivities(), workflowsPath: testWorkflowsPath() });
   const running = w.worker.run();
   return {
     client,

@@ -6,7 +6,7 @@ import { readNifti, toZYX } from '@seahorse/io';
 import { importInnerEyeCheckpoint, MSD_REFERENCE_SETTINGS } from '@seahorse/inference';
 import { computeStructureMetrics } from '@seahorse/metrics';
 import { describeWithSharedData, sharedPath } from '@seahorse/testkit';
-import { readJsonIfValid, type SubjectResultFile } from '@seahorse/workflows';
+import { RunFolder } from '@seahorse/workflows';
 import { evaluateCommand } from './cli/evaluate-command.js';
 import { createComputeDeps } from './compute-deps.js';
 
@@ -54,7 +54,8 @@ describeWithSharedData('seahorse evaluate end to end: real model, real MSD crops
     const result = await evaluateCommand({ dataset, model, out, concurrency: 2 }, () => createComputeDeps({ threads: 1 }), (l) => lines.push(l));
     expect(result.counts).toEqual({ total: 7, done: 4, cached: 0, failed: 3 });
 
-    const failure = (id: string) => (readJsonIfValid<{ reason: string }>(path.join(out, 'subjects', id, 'failure.json')) ?? { reason: '' }).reason;
+    const run = new RunFolder(out);
+    const failure = (id: string) => run.readFailure(id)?.reason ?? '';
     expect(failure('corrupt_001')).toMatch(/corrupt_001\.nii\.gz/);
     expect(failure('mismatch_001')).toMatch(/mismatch_001\.nii\.gz/);
     expect(failure('nolabel_001')).toMatch(/input file missing: .*labelsTr\/nolabel_001\.nii\.gz/);
@@ -74,7 +75,7 @@ describeWithSharedData('seahorse evaluate end to end: real model, real MSD crops
       const label = readNifti(sharedPath(`data/msd-hippocampus/labelsTr/${c}.nii.gz`), { kind: 'label' });
       const mask = (v: number) => ({ ...toZYX(label), data: Uint8Array.from(label.data, (x) => (x === v ? 1 : 0)) });
       const expected = computeStructureMetrics(toZYX(seg), [mask(1), mask(2)], { structures: ['anterior', 'posterior'] });
-      const stored = readJsonIfValid<SubjectResultFile>(path.join(dirC, 'metrics.json'))!;
+      const stored = run.readResult(c)!;
       expect(stored.rows.map((r) => [r.structure, r.DiceNumeric, r.HausdorffDistance_mm, r.MeanDistance_mm]))
         .toEqual(expected.map((m) => [m.structure, m.DiceNumeric, m.HausdorffDistance_mm, m.MeanDistance_mm]));
       expect(stored.rows[0]!.DiceNumeric).toBeGreaterThan(0.7);

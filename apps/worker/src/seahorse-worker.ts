@@ -1,5 +1,5 @@
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
-import { createSkeletonActivities, workflowsPath } from '@seahorse/workflows';
+import { workflowsPath } from '@seahorse/workflows';
 
 /** Options for {@link createSeahorseWorker}. */
 export interface SeahorseWorkerOptions {
@@ -9,17 +9,31 @@ export interface SeahorseWorkerOptions {
   namespace?: string;
   /** Task queue this worker polls. */
   taskQueue: string;
-  /** Activities to register. Default: the walking-skeleton activities. */
-  activities?: object;
+  /** Activities to register (e.g. `createCohortActivities(deps)`). */
+  activities: object;
   /** Most activities run at once by this worker. Default 2 (one per core on the reference machine). */
   maxConcurrentActivityTaskExecutions?: number;
+  /** The workflow entry point to bundle. Default: Seahorse's production workflows ({@link workflowsPath}). */
+  workflowsPath?: string;
 }
 
-let bundle: Promise<WorkflowBundle> | undefined;
+/**
+ * Longest a worker holds back an activity's heartbeats. A worker learns that a run was cancelled
+ * only from the server's reply to a heartbeat, so this bounds how long a cancelled network pass
+ * keeps running (Temporal's default is up to 60 s; one heartbeat every 2 s per running inference
+ * is no load for the server).
+ */
+export const MAX_HEARTBEAT_THROTTLE_MS = 2_000;
 
-/** Bundles Seahorse's workflow code once per process (webpack takes seconds) and reuses it. */
-export function seahorseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+const bundles = new Map<string, Promise<WorkflowBundle>>();
+
+/** Bundles a workflow entry point once per process (webpack takes seconds) and reuses it. */
+export function seahorseWorkflowBundle(entry: string = workflowsPath()): Promise<WorkflowBundle> {
+  let bundle = bundles.get(entry);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: entry, logger: quietBundlerLogger });
+    bundles.set(entry, bundle);
+  }
   return bundle;
 }
 
@@ -62,9 +76,10 @@ export async function createSeahorseWorker(options: SeahorseWorkerOptions): Prom
       connection,
       namespace: options.namespace ?? 'default',
       taskQueue: options.taskQueue,
-      workflowBundle: await seahorseWorkflowBundle(),
-      activities: options.activities ?? createSkeletonActivities(),
+      workflowBundle: await seahorseWorkflowBundle(options.workflowsPath),
+      activities: options.activities,
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 2,
+      maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_MS,
     });
     return { worker, connection };
   } catch (err) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { greetingWorkflow } from '@seahorse/workflows';
+import { createSkeletonActivities, greetingWorkflow, testWorkflowsPath } from '@seahorse/workflows/testing';
 import { createSeahorseWorker } from './seahorse-worker.js';
 
 describe('walking skeleton against the real Temporal dev server', () => {
@@ -21,7 +21,7 @@ describe('walking skeleton against the real Temporal dev server', () => {
     const workflowId = `greeting-${randomUUID()}`;
     const { worker, connection: workerConnection } = await createSeahorseWorker({
       address: inject('temporalAddress'),
-      taskQueue,
+      taskQueue, activities: createSkeletonActivities(), workflowsPath: testWorkflowsPath(),
     });
     try {
       const result = await worker.runUntil(

@@ -32,6 +32,7 @@ export function benchDeps(): CohortDeps {
     loadSubjects: async (file) => (JSON.parse(readFileSync(file, 'utf8')) as { subjects: string[] }).subjects
       .map((id) => ({ id, images: [file], groundTruth: { kind: 'masks', masks: { s: file } } })),
     describeModel: async () => ({ fingerprint: 'bench', name: 'bench', version: '1', structures: ['s'] }),
+    isBadInput: () => false,
     validateSubject: async () => {},
     segmentSubject: ({ outDir }) => timed('infer', async () => {
       if (mode === 'cpu') burn(inferMs);

@@ -1,18 +1,27 @@
+// Public API of @seahorse/workflows: the cohort workflow, its activities and their compute
+// contract, the layout of a run folder, and a local Temporal dev server.
 export { DevServer, freePort, type DevServerOptions } from './dev-server.js';
 export { TEMPORAL_CLI_VERSION, TEMPORAL_CLI_ENV, resolveTemporalCli } from './temporal-cli.js';
 export { workflowsPath } from './workflows-path.js';
-export { createSkeletonActivities, type SkeletonActivities, type GreetingReport } from './activities/skeleton-activities.js';
+export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
 export {
-  greetingWorkflow, tallyWorkflow, addSignal, finishSignal, tallyQuery, type TallyState,
-} from './workflows/skeleton-workflows.js';
-export { RunSpec, RunId, type RunSpecInput } from './run-spec.js';
+  RunFolder, RunFolderError, RUN_FOLDER_FILES, RESULT_FORMAT_VERSION, subjectFolderName,
+  PlannedSubject, RunPlan, SubjectResult, FailureRecord, StructureMetricsRow,
+  type RunFolderStatus, type RunFolderContents,
+} from './run-folder.js';
 export {
   cohortEvaluation, pauseSignal, resumeSignal, progressQuery,
   type CohortEvaluationInput, type CohortEvaluationResult, type CohortProgress, type CohortCounts,
 } from './workflows/cohort-evaluation.js';
-export { createCohortActivities, aggregateRunReports, RESULT_FORMAT_VERSION, readRunSpecFile, type CohortActivities, type ActivityExecutionEvent, type SubjectResultFile } from './activities/cohort-activities.js';
-export type { CohortDeps, PlannedSubject, StructureMetricsRow, StepProgress } from './activities/cohort-deps.js';
-export { BAD_INPUT_ERROR_TYPES, type CohortPlan, type CohortReport, type PreparedSubject, type SubjectOutcome } from './activities/cohort-types.js';
+export {
+  createCohortActivities, aggregateRunReports,
+  type CohortActivities, type CohortActivityOptions, type ActivityExecutionEvent,
+} from './activities/cohort-activities.js';
+export type { CohortDeps, StepProgress, InferenceOverrides, ModelDescription, SegmentedSubject } from './activities/cohort-deps.js';
+export {
+  BAD_SUBJECT_INPUT,
+  type CohortPlan, type CohortReport, type PreparedSubject, type SubjectToCompute, type InferredSubject, type MeasuredSubject,
+  type SubjectOutcome, type SubjectRef,
+} from './activities/cohort-types.js';
 export { startCohortEvaluation, queryCohortProgress, cohortWorkflowId, RunAlreadyCompletedError, type StartMode } from './cohort-client.js';
-export { writeJsonAtomic, readJsonIfValid, sha256File, subjectDir, subjectFolderName } from './activities/run-files.js';
 export { reportHtml, escapeHtml, markdownTableToHtml, csvToHtml, type ReportHtmlInput } from './activities/report-html.js';

@@ -9,6 +9,25 @@ export const RunId = z
 
 const AbsolutePath = z.string().min(1).refine((p) => p.startsWith('/'), 'must be an absolute path');
 
+/**
+ * The defaults of a run, stated once: the RunSpec schema applies them and the CLI's help prints
+ * them. Timeouts are in seconds.
+ */
+export const RUN_DEFAULTS = {
+  concurrency: 1,
+  pageSize: 100,
+  maxAttempts: 5,
+  timeouts: { orchestration: 600, heartbeat: 120, inference: 4 * 3_600 },
+} as const;
+
+/** The task queue workers serve unless told otherwise. */
+export const DEFAULT_TASK_QUEUE = 'seahorse';
+
+/** The task queue of the inference activity that goes with an orchestration queue: `<queue>-inference`. */
+export function inferenceTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-inference`;
+}
+
 /** What to evaluate, where to write it, and how. Every path is absolute. */
 export const RunSpec = z.object({
   runId: RunId,
@@ -19,17 +38,21 @@ export const RunSpec = z.object({
   /** Output folder: `subjects/<id>/…`, reports, `run.json`. */
   out: AbsolutePath,
   /** Subjects evaluated at once. */
-  concurrency: z.number().int().min(1).max(256).default(2),
+  concurrency: z.number().int().min(1).max(256).default(RUN_DEFAULTS.concurrency),
   /** Subjects per page; the workflow continues-as-new between pages when history grows. */
-  pageSize: z.number().int().min(1).max(500).default(100),
+  pageSize: z.number().int().min(1).max(500).default(RUN_DEFAULTS.pageSize),
   /** Recompute subjects even when a valid result exists. */
   force: z.boolean().default(false),
   /** Task queue of the CPU-heavy inference activity (orchestration uses the workflow's own queue). */
   inferenceTaskQueue: z.string().min(1).optional(),
-  /** Inference overrides; default: what the model package says. */
+  /**
+   * Inference overrides; default: what the model package says. The tiling mode is checked against
+   * the model package's vocabulary by the compute when the run is planned (the workflow sandbox
+   * does not load compute packages).
+   */
   inference: z
     .object({
-      tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
+      tiling: z.string().min(1).optional(),
       threads: z.number().int().min(1).max(64).optional(),
     })
     .strict()
@@ -40,14 +63,14 @@ export const RunSpec = z.object({
    */
   timeouts: z
     .object({
-      orchestration: z.number().int().min(1).max(86_400).default(600),
-      heartbeat: z.number().int().min(1).max(3_600).default(120),
-      inference: z.number().int().min(60).max(7 * 86_400).default(4 * 3_600),
+      orchestration: z.number().int().min(1).max(86_400).default(RUN_DEFAULTS.timeouts.orchestration),
+      heartbeat: z.number().int().min(1).max(3_600).default(RUN_DEFAULTS.timeouts.heartbeat),
+      inference: z.number().int().min(60).max(7 * 86_400).default(RUN_DEFAULTS.timeouts.inference),
     })
     .strict()
-    .default({ orchestration: 600, heartbeat: 120, inference: 4 * 3_600 }),
+    .default({ ...RUN_DEFAULTS.timeouts }),
   /** Retries of transient activity failures (bad input is never retried). */
-  maxAttempts: z.number().int().min(1).max(20).default(5),
+  maxAttempts: z.number().int().min(1).max(20).default(RUN_DEFAULTS.maxAttempts),
 }).strict();
 export type RunSpec = z.infer<typeof RunSpec>;
 export type RunSpecInput = z.input<typeof RunSpec>;

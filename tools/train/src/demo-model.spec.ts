@@ -1,16 +1,16 @@
 /**
  * The committed demo ensemble (models/demo) segments freshly generated phantoms, which it never saw
- * (another seed than its training cohort), through Seahorse's runtime and metrics.
+ * (another seed than its training cohort), through Seahorse's evaluation core (runtime and metrics).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCohort } from '@seahorse/io';
+import { evaluateSubjects, loadSubjectInputs } from '@seahorse/evaluation';
 import { loadModelPackage } from '@seahorse/inference';
+import { describeLikePandas } from '@seahorse/metrics';
 import { generatePhantomCohort } from '@seahorse/phantoms';
 import { repoRoot } from '@seahorse/testkit';
-import { evaluatePackage, summarise } from './evaluate-cohort.js';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'seahorse-demo-model-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -26,12 +26,12 @@ describe('demo model package', () => {
 
   it('segments unseen phantoms (varied spacing, orientation, oblique) with Dice >= 0.8 per structure', async () => {
     const cohort = generatePhantomCohort({ outDir: path.join(temp, 'phantoms'), subjects: 4, seed: 424242 });
-    const results = await evaluatePackage(demo, loadCohort(cohort.datasetCsv).subjects, { threads: 2 });
+    const results = await evaluateSubjects(demo, loadSubjectInputs(cohort.datasetCsv), { threads: 2 });
     expect(results).toHaveLength(4);
     for (const [i, structure] of ['hippocampus_L', 'hippocampus_R'].entries()) {
       const dice = results.map((r) => r.metrics[i]!.DiceNumeric);
       expect(results.every((r) => r.metrics[i]!.structure === structure)).toBe(true);
-      expect(summarise(dice).mean, `${structure}: ${dice.map((d) => d.toFixed(3)).join(', ')}`).toBeGreaterThanOrEqual(0.8);
+      expect(describeLikePandas(dice).mean, `${structure}: ${dice.map((d) => d.toFixed(3)).join(', ')}`).toBeGreaterThanOrEqual(0.8);
       for (const d of dice) expect(d).toBeGreaterThanOrEqual(0.7);
     }
   }, 300_000);

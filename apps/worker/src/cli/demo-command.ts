@@ -1,18 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '@seahorse/files';
 import { generatePhantomCohort } from '@seahorse/phantoms';
-import { RunSpec, type CohortDeps, type CohortEvaluationResult } from '@seahorse/workflows';
+import { inferenceTaskQueueOf, RunSpec, type CohortDeps, type CohortEvaluationResult } from '@seahorse/workflows';
 import { z } from 'zod';
 import { CliError } from './cli-error.js';
 import { printRunSummary, runToCompletion } from './evaluate-command.js';
 import { openTemporalTarget, TemporalTargetOptions } from './temporal-target.js';
 
+/**
+ * The demo's own defaults: 20 phantoms of seed 2026, two at a time (each with one onnxruntime
+ * thread per session, so the two cores of a small machine are both busy).
+ */
+export const DEMO_DEFAULTS = { out: 'demo-out', subjects: 20, seed: 2026, concurrency: 2, taskQueue: 'seahorse-demo' } as const;
+
 export const DemoOptions = TemporalTargetOptions.extend({
-  out: z.string().min(1).default('demo-out'),
-  subjects: z.coerce.number().int().min(1).max(1000).default(20),
-  seed: z.coerce.number().int().min(0).max(0xffffffff).default(2026),
-  concurrency: z.coerce.number().int().min(1).max(16).default(2),
+  out: z.string().min(1).default(DEMO_DEFAULTS.out),
+  subjects: z.coerce.number().int().min(1).max(1000).default(DEMO_DEFAULTS.subjects),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).default(DEMO_DEFAULTS.seed),
+  concurrency: z.coerce.number().int().min(1).max(16).default(DEMO_DEFAULTS.concurrency),
   model: z.string().optional(),
 });
 export type DemoOptions = z.input<typeof DemoOptions>;
@@ -51,17 +58,16 @@ export async function demoCommand(raw: unknown, makeDeps: () => CohortDeps & { c
   } else {
     log(`seahorse demo: generating ${o.subjects} phantom heads (seed ${o.seed}) in ${data}`);
     generatePhantomCohort({ outDir: data, subjects: o.subjects, seed: o.seed });
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(stampFile, stamp);
+    writeFileAtomic(stampFile, stamp);
   }
   const spec = RunSpec.parse({
     runId: `demo-${o.seed}-${o.subjects}`, dataset: path.join(data, 'dataset.csv'), model, out: path.join(out, 'run'),
-    concurrency: o.concurrency, inferenceTaskQueue: 'seahorse-demo-inference',
+    concurrency: o.concurrency, inferenceTaskQueue: inferenceTaskQueueOf(DEMO_DEFAULTS.taskQueue),
   });
   const target = await openTemporalTarget(o, path.join(out, '.temporal'));
   try {
     if (target.embedded) log(`seahorse demo: Temporal dev server ${target.address}, Web UI ${target.embedded.uiUrl}`);
-    const result = await runToCompletion({ target, spec, taskQueue: 'seahorse-demo', mode: 'resume', deps: makeDeps, localWorker: true, log });
+    const result = await runToCompletion({ target, spec, taskQueue: DEMO_DEFAULTS.taskQueue, mode: 'resume', deps: makeDeps, localWorker: true, log });
     printRunSummary(result, log, target.embedded?.uiUrl);
     return result;
   } finally {

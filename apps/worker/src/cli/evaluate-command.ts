@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  cohortWorkflowId, createCohortActivities, progressQuery, RunAlreadyCompletedError, RunSpec, startCohortEvaluation,
-  type CohortDeps, type CohortEvaluationResult, type StartMode,
+  cohortWorkflowId, createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, progressQuery, RunAlreadyCompletedError,
+  RunFolder, RunFolderError, RunSpec, startCohortEvaluation, type CohortDeps, type CohortEvaluationResult, type StartMode,
 } from '@seahorse/workflows';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -12,17 +12,19 @@ import { CliError, EXIT } from './cli-error.js';
 import { createProgressDisplay } from './progress-display.js';
 import { saveRunRecord } from './run-registry.js';
 import { openTemporalTarget, TemporalTargetOptions, type TemporalTarget } from './temporal-target.js';
+import { TILING_MODES } from './tiling-modes.js';
 
+/** `seahorse evaluate`'s options. Run settings left out get the RunSpec's defaults (RUN_DEFAULTS). */
 export const EvaluateOptions = TemporalTargetOptions.extend({
   dataset: z.string().min(1),
   model: z.string().min(1),
   out: z.string().min(1),
   runId: z.string().optional(),
-  concurrency: z.coerce.number().int().min(1).max(256).default(1),
-  tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
+  concurrency: z.coerce.number().int().min(1).max(256).optional(),
+  tiling: z.enum(TILING_MODES).optional(),
   threads: z.coerce.number().int().min(1).max(64).optional(),
   force: z.boolean().default(false),
-  taskQueue: z.string().min(1).default('seahorse'),
+  taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   inferenceTaskQueue: z.string().min(1).optional(),
   /** With --address: also run a worker in this process (default: rely on `seahorse worker` processes). */
   localWorker: z.boolean().default(false),
@@ -122,8 +124,9 @@ export async function evaluateCommand(raw: unknown, makeDeps: () => CohortDeps &
     runId: o.runId ?? defaultRunId(out),
     dataset: mustExist(o.dataset, 'dataset manifest', 'file'),
     model: mustExist(o.model, 'model package', 'dir'),
-    out, concurrency: o.concurrency, force: o.force,
-    inferenceTaskQueue: o.inferenceTaskQueue ?? `${o.taskQueue}-inference`,
+    out, force: o.force,
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    inferenceTaskQueue: o.inferenceTaskQueue ?? inferenceTaskQueueOf(o.taskQueue),
     inference: { ...(o.tiling ? { tiling: o.tiling } : {}), ...(o.threads ? { threads: o.threads } : {}) },
   });
   const target = await openTemporalTarget(o, path.join(out, '.temporal'));
@@ -136,13 +139,17 @@ export async function evaluateCommand(raw: unknown, makeDeps: () => CohortDeps &
   }
 }
 
-/** Reads `<out>/run.json`. */
+/**
+ * A run's specification, from its folder's `run.json`.
+ * @throws CliError naming the file and the field when it is missing or invalid.
+ */
 export function readRunSpec(out: string): RunSpec {
-  const file = path.join(out, 'run.json');
-  if (!existsSync(file)) throw new CliError(`no run.json in ${out}: not a Seahorse run folder`);
-  const parsed = RunSpec.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new CliError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  try {
+    return new RunFolder(out).readSpec();
+  } catch (err) {
+    if (err instanceof RunFolderError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 export type { Client };

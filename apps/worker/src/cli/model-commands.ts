@@ -23,8 +23,9 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
     const result = await ensemble.segmentScan(path.resolve(o.scan), path.resolve(o.out), {
       ...(o.tiling ? { tiling: o.tiling } : {}),
       onProgress: (p) => {
+        // member and patch are 1-based: pass `patch` of member `member`.
         const total = p.members * p.patches;
-        const value = p.member * p.patches + p.patch + 1;
+        const value = (p.member - 1) * p.patches + p.patch;
         if (bar && !started) {
           bar.start(total, value, { member: p.memberName });
           started = true;

@@ -1,18 +1,26 @@
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, RUN_DEFAULTS } from '@seahorse/workflows';
 import { CliError, EXIT, exitCodeOf, formatError } from './cli-error.js';
-import { demoCommand } from './demo-command.js';
-import { workerCommand } from './worker-command.js';
+import { DEMO_DEFAULTS, demoCommand } from './demo-command.js';
+import { WORKER_DEFAULTS, workerCommand } from './worker-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { cancelCommand, reportCommand, resumeCommand, statusCommand } from './run-commands.js';
 import { importInnerEyeCommand, segmentCommand } from './model-commands.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { installTemporalRuntime } from '../seahorse-worker.js';
+import { DEFAULT_NAMESPACE } from './temporal-target.js';
 import type { LogLevel } from '@temporalio/worker';
+import { TILING_MODES } from './tiling-modes.js';
+
+// Commander states no defaults: each is stated once, in the zod schema or constant that applies
+// it, and only printed here.
+const byDefault = (value: unknown) => ` (default: ${String(value)})`;
+const tilingOption = () => new Option('--tiling <mode>', "tiling mode (default: the model package's)").choices([...TILING_MODES]);
 
 function temporalOptions(cmd: Command): Command {
   return cmd
     .option('--address <host:port>', 'Temporal frontend; default: start an embedded dev server')
-    .option('--namespace <ns>', 'Temporal namespace', 'default')
+    .option('--namespace <ns>', `Temporal namespace${byDefault(DEFAULT_NAMESPACE)}`)
     .option('--tls', 'connect with TLS')
     .option('--tls-cert <file>', 'client certificate (PEM)')
     .option('--tls-key <file>', 'client key (PEM)')
@@ -27,10 +35,10 @@ export function buildProgram(): Command {
     .exitOverride();
   temporalOptions(program.command('demo'))
     .description('run Seahorse end to end: phantom cohort, demo ensemble, durable evaluation, reports')
-    .option('--out <dir>', 'output folder', 'demo-out')
-    .option('--subjects <n>', 'phantom subjects', '20')
-    .option('--seed <n>', 'phantom seed', '2026')
-    .option('--concurrency <n>', 'subjects evaluated at once', '2')
+    .option('--out <dir>', `output folder${byDefault(DEMO_DEFAULTS.out)}`)
+    .option('--subjects <n>', `phantom subjects${byDefault(DEMO_DEFAULTS.subjects)}`)
+    .option('--seed <n>', `phantom seed${byDefault(DEMO_DEFAULTS.seed)}`)
+    .option('--concurrency <n>', `subjects evaluated at once${byDefault(DEMO_DEFAULTS.concurrency)}`)
     .addOption(new Option('--model <dir>', 'another model package').hideHelp())
     .action(async (opts) => {
       await demoCommand(opts, () => createComputeDeps({ threads: 1 }));
@@ -41,11 +49,11 @@ export function buildProgram(): Command {
     .requiredOption('--model <dir>', 'model package folder (model.json + ONNX members)')
     .requiredOption('--out <dir>', 'output folder: subjects/<id>/, reports, report.html')
     .option('--run-id <id>', 'run id (default: the output folder name); evaluate it again to finish what is missing')
-    .option('--concurrency <n>', 'subjects evaluated at once', '1')
-    .option('--tiling <mode>', 'innereye | gaussian | whole (default: the model package\'s)')
-    .option('--threads <n>', 'onnxruntime threads per session')
-    .option('--task-queue <name>', 'task queue of the workers', 'seahorse')
-    .option('--inference-task-queue <name>', 'task queue of the inference activity (default: <task-queue>-inference)')
+    .option('--concurrency <n>', `subjects evaluated at once${byDefault(RUN_DEFAULTS.concurrency)}`)
+    .addOption(tilingOption())
+    .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
+    .option('--task-queue <name>', `task queue of the workers${byDefault(DEFAULT_TASK_QUEUE)}`)
+    .option('--inference-task-queue <name>', `task queue of the inference activity${byDefault(inferenceTaskQueueOf('<task-queue>'))}`)
     .option('--local-worker', 'with --address: also run a worker in this process')
     .option('--force', 'recompute every subject, even a completed run')
     .action(async (opts) => {
@@ -69,8 +77,8 @@ export function buildProgram(): Command {
     .description('segment one scan with a model package (no Temporal)')
     .requiredOption('--model <dir>', 'model package folder')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--tiling <mode>', 'innereye | gaussian | whole')
-    .option('--threads <n>', 'onnxruntime threads per session')
+    .addOption(tilingOption())
+    .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
     .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
   program.command('import-innereye <source> <out>')
     .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
@@ -80,9 +88,9 @@ export function buildProgram(): Command {
     .action(async (folder: string, out: string, opts) => importInnerEyeCommand(folder, out, opts));
   temporalOptions(program.command('worker'))
     .description('run a worker process against an existing Temporal cluster (needs --address)')
-    .option('--task-queue <names>', 'task queue(s) to serve, comma-separated', 'seahorse,seahorse-inference')
-    .option('--max-activities <n>', 'activities run at once', '2')
-    .option('--threads <n>', 'onnxruntime threads per session')
+    .option('--task-queue <names>', `task queue(s) to serve, comma-separated${byDefault(WORKER_DEFAULTS.taskQueues.join(','))}`)
+    .option('--max-activities <n>', `activities run at once${byDefault(WORKER_DEFAULTS.maxActivities)}`)
+    .option('--threads <n>', "onnxruntime threads per session when a run does not set them (default: the model package's)")
     .action(async (opts) => workerCommand(opts));
   return program;
 }

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { aggregateRunReports, cohortWorkflowId, progressQuery, readJsonIfValid, type CohortDeps, type CohortEvaluationResult } from '@seahorse/workflows';
+import {
+  aggregateRunReports, cohortWorkflowId, createCohortActivities, progressQuery, RunFolder, RunFolderError,
+  type CohortDeps, type CohortEvaluationResult,
+} from '@seahorse/workflows';
 import { z } from 'zod';
 import { createSeahorseWorker } from '../seahorse-worker.js';
-import { createCohortActivities } from '@seahorse/workflows';
 import { CliError, EXIT } from './cli-error.js';
 import { printRunSummary, readRunSpec, runToCompletion } from './evaluate-command.js';
 import { loadRunRecord, type RunRecord } from './run-registry.js';
@@ -15,20 +16,6 @@ async function targetFor(record: RunRecord, tls: { tls?: boolean; tlsCert?: stri
   return await openTemporalTarget({ address: record.address, namespace: record.namespace, tls: tls.tls ?? false, tlsCert: tls.tlsCert, tlsKey: tls.tlsKey, tlsCa: tls.tlsCa }, path.join(record.out, '.temporal'));
 }
 
-/** Counts of a run read from its output folder alone. */
-export function countResultsOnDisk(out: string): { total: number; withResults: number; failed: number } {
-  const plan = readJsonIfValid<{ subjects: unknown[] }>(path.join(out, 'plan.json'));
-  const subjectsDir = path.join(out, 'subjects');
-  let withResults = 0;
-  let failed = 0;
-  if (existsSync(subjectsDir)) {
-    for (const name of readdirSync(subjectsDir)) {
-      if (existsSync(path.join(subjectsDir, name, 'metrics.json'))) withResults++;
-      else if (existsSync(path.join(subjectsDir, name, 'failure.json'))) failed++;
-    }
-  }
-  return { total: plan?.subjects.length ?? 0, withResults, failed };
-}
 
 /** `seahorse status <run-id>`: the workflow's state, and the counts on disk (or live progress when workers are up). */
 export async function statusCommand(runId: string, log: (l: string) => void = console.log): Promise<void> {
@@ -51,8 +38,8 @@ export async function statusCommand(runId: string, log: (l: string) => void = co
         return;
       }
     }
-    const c = countResultsOnDisk(record.out);
-    log(`subjects: ${c.total} planned, ${c.withResults} with results, ${c.failed} failed, ${Math.max(0, c.total - c.withResults - c.failed)} to do`);
+    const c = new RunFolder(record.out).status();
+    log(`subjects: ${c.planned} planned, ${c.withResults} with results, ${c.failed} failed, ${c.toDo} to do`);
     if (status === 'RUNNING' && target.embedded) log(`it continues when you run 'seahorse resume ${runId}'`);
   } finally {
     await target.close();
@@ -98,12 +85,15 @@ export async function cancelCommand(runId: string, makeDeps: MakeDeps, log: (l: 
 
 /** `seahorse report <out>`: rebuilds every report from the per-subject results, without Temporal. */
 export async function reportCommand(out: string, makeDeps: MakeDeps, log: (l: string) => void = console.log): Promise<void> {
-  const spec = readRunSpec(path.resolve(out));
+  const folder = new RunFolder(path.resolve(out));
+  const spec = readRunSpec(folder.out);
   const deps = makeDeps();
   try {
-    const report = await aggregateRunReports(deps, spec);
-    const c = countResultsOnDisk(spec.out);
-    printRunSummary({ runId: spec.runId, counts: { total: c.total, done: report.subjectsWithResults, cached: 0, failed: report.subjectsFailed }, continuedAsNew: 0, report }, log);
+    const report = await aggregateRunReports(deps, folder).catch((err: unknown) => {
+      throw err instanceof RunFolderError ? new CliError(err.message) : err;
+    });
+    const total = report.subjectsWithResults + report.subjectsFailed;
+    printRunSummary({ runId: spec.runId, counts: { total, done: report.subjectsWithResults, cached: 0, failed: report.subjectsFailed }, continuedAsNew: 0, report }, log);
   } finally {
     await deps.close?.();
   }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { RunId, writeJsonAtomic } from '@seahorse/workflows';
+import { readJsonFile, writeJsonAtomic } from '@seahorse/files';
+import { RunId } from '@seahorse/workflows';
 import { z } from 'zod';
 import { CliError } from './cli-error.js';
 
@@ -32,8 +32,8 @@ export function loadRunRecord(runId: string): RunRecord {
   const id = RunId.safeParse(runId);
   if (!id.success) throw new CliError(`invalid run id '${runId}': ${id.error.issues[0]?.message}`);
   const file = path.join(registryDir(), `${runId}.json`);
-  if (!existsSync(file)) throw new CliError(`unknown run '${runId}' (no ${file}); start it with 'seahorse evaluate'`);
-  const parsed = RunRecord.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new CliError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  const r = readJsonFile(file, RunRecord);
+  if (r.status === 'missing') throw new CliError(`unknown run '${runId}' (no ${file}); start it with 'seahorse evaluate'`);
+  if (r.status === 'invalid') throw new CliError(`${file}: ${r.reason}`);
+  return r.value;
 }

@@ -6,10 +6,13 @@ import { z } from 'zod';
 import { CliError, EXIT } from './cli-error.js';
 import { installTemporalRuntime } from '../seahorse-worker.js';
 
+/** The Temporal namespace used unless `--namespace` says otherwise. */
+export const DEFAULT_NAMESPACE = 'default';
+
 /** Where to run: an existing Temporal cluster, or (no address) an embedded dev server. */
 export const TemporalTargetOptions = z.object({
   address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port').optional(),
-  namespace: z.string().min(1).default('default'),
+  namespace: z.string().min(1).default(DEFAULT_NAMESPACE),
   tls: z.boolean().default(false),
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),

@@ -1,16 +1,22 @@
 import { z } from 'zod';
-import { createCohortActivities, createSkeletonActivities } from '@seahorse/workflows';
+import { createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf } from '@seahorse/workflows';
 import { createSeahorseWorker } from '../seahorse-worker.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { TemporalTargetOptions } from './temporal-target.js';
 import { CliError, EXIT } from './cli-error.js';
 
+/** What a `seahorse worker` serves unless told otherwise: both default queues, two activities at once. */
+export const WORKER_DEFAULTS = {
+  taskQueues: [DEFAULT_TASK_QUEUE, inferenceTaskQueueOf(DEFAULT_TASK_QUEUE)],
+  maxActivities: 2,
+} as const;
+
 export const WorkerOptions = TemporalTargetOptions.extend({
   address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'),
   /** One or more task queues, comma-separated (e.g. `seahorse,seahorse-inference`). */
-  taskQueue: z.string().min(1).default('seahorse,seahorse-inference')
+  taskQueue: z.string().min(1).default(WORKER_DEFAULTS.taskQueues.join(','))
     .transform((v) => [...new Set(v.split(',').map((q) => q.trim()).filter(Boolean))]),
-  maxActivities: z.coerce.number().int().min(1).max(64).default(2),
+  maxActivities: z.coerce.number().int().min(1).max(64).default(WORKER_DEFAULTS.maxActivities),
   threads: z.coerce.number().int().min(1).max(64).optional(),
 });
 
@@ -29,7 +35,7 @@ export async function workerCommand(raw: unknown, log: (line: string) => void = 
       workers.push(await createSeahorseWorker({
         address: options.address, namespace: options.namespace, taskQueue,
         maxConcurrentActivityTaskExecutions: options.maxActivities,
-        activities: { ...createSkeletonActivities(), ...createCohortActivities(deps) },
+        activities: createCohortActivities(deps),
       }));
     }
   } catch (err) {

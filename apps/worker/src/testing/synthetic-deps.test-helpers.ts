@@ -1,6 +1,6 @@
 // Lightweight compute dependencies for orchestration tests: real files, real Temporal, but
 // "images" are small JSON files, so hundreds of subjects run in seconds. The real compute
-// (NIfTI, ONNX, metrics) is wired in apps/worker/src/cohort-deps.ts and tested end to end there.
+// (NIfTI, ONNX, metrics) is wired in apps/worker/src/compute-deps.ts and tested end to end there.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CohortDeps, PlannedSubject } from '@seahorse/workflows';
@@ -12,8 +12,9 @@ export interface SyntheticSubject {
   corrupt?: boolean;
 }
 
-class NiftiFormatError extends Error {
-  override name = 'NiftiFormatError';
+/** The synthetic compute's bad-input error: its `isBadInput` knows it by class, as the real compute knows its packages' errors. */
+export class SyntheticImageError extends Error {
+  override name = 'SyntheticImageError';
 }
 
 /** Writes a synthetic cohort (dataset.json + one image and one label file per subject). */
@@ -39,7 +40,7 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
     try {
       return JSON.parse(text) as { value: number };
     } catch {
-      throw new NiftiFormatError(`${file}: not a valid image (field: magic)`);
+      throw new SyntheticImageError(`${file}: not a valid image (field: magic)`);
     }
   };
   return {
@@ -51,7 +52,7 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
         groundTruth: { kind: 'masks', masks: { structure_A: path.join(dir, `${id}.gt`) } },
       }));
     },
-    async describeModel(modelDir) {
+    async describeModel(modelDir, _overrides) {
       return { fingerprint: `synthetic:${modelDir}`, name: 'synthetic', version: '1', structures: ['structure_A'] };
     },
     async validateSubject(subject) {
@@ -82,5 +83,6 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
       writeFileSync(failuresFile, failures.map((f) => `${f.subjectId},${f.reason}`).join('\n'));
       return { metricsCsv, aggregatesCsv: failuresFile, markdownFile: failuresFile, reportHtml: failuresFile, plots: [], markdown: `${results.length} results` };
     },
+    isBadInput: (error) => error instanceof SyntheticImageError,
   };
 }

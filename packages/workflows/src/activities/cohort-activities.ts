@@ -1,32 +1,14 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { sha256File, sha256Hex } from '@seahorse/files';
 import { activityInfo, Context, heartbeat } from '@temporalio/activity';
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
+import { RESULT_FORMAT_VERSION, RunFolder, RunFolderError, type PlannedSubject, type RunPlan } from '../run-folder.js';
 import type { RunSpec } from '../run-spec.js';
-import type { CohortDeps, PlannedSubject, StructureMetricsRow } from './cohort-deps.js';
-import type { CohortPlan, CohortReport, PreparedSubject, SubjectRef } from './cohort-types.js';
-import { readJsonIfValid, sha256File, sha256Text, subjectDir, writeJsonAtomic } from './run-files.js';
-
-/** Bump when the meaning of a stored result changes: old results then no longer count as valid. */
-export const RESULT_FORMAT_VERSION = 1;
-
-/** `<out>/plan.json`. */
-interface PlanFile {
-  runId: string;
-  dataset: string;
-  model: { dir: string; fingerprint: string; name: string; version: string; structures: string[] };
-  subjects: PlannedSubject[];
-}
-
-/** `<out>/subjects/<id>/metrics.json`: the commit point of a subject, written last. */
-export interface SubjectResultFile {
-  format: number;
-  subjectId: string;
-  /** Idempotency key: hash of the input files, the model package and the options. */
-  key: string;
-  rows: StructureMetricsRow[];
-  completedAt: string;
-}
+import type { CohortDeps, StepProgress } from './cohort-deps.js';
+import {
+  BAD_SUBJECT_INPUT, type CohortPlan, type CohortReport, type InferredSubject, type MeasuredSubject, type PreparedSubject,
+  type SubjectRef, type SubjectToCompute,
+} from './cohort-types.js';
 
 /** One line per activity execution, for operators and the fault-injection tests. */
 export interface ActivityExecutionEvent {
@@ -40,165 +22,194 @@ export interface ActivityExecutionEvent {
 export interface CohortActivityOptions {
   /** Receives each activity execution event (e.g. appended to a JSONL log by the worker). */
   onEvent?: (event: ActivityExecutionEvent) => void;
+  /**
+   * How often a running inference re-sends its last progress as a heartbeat, in ms. Heartbeat
+   * replies are how a worker learns that the run was cancelled, so this bounds (with the worker's
+   * heartbeat throttle) how long a cancelled network pass goes on. Default 1000.
+   */
+  heartbeatEveryMs?: number;
 }
 
-/** Bad input of one subject: not retried, and logged quietly (it is data, not a worker fault). */
-function badInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: 'BadSubjectInput', nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
+/** Bad input of one subject (or of the run): not retried, and logged quietly (it is data, not a worker fault). */
+function badInput(message: string, cause?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message, type: BAD_SUBJECT_INPUT, nonRetryable: true, category: ApplicationFailureCategory.BENIGN,
+    ...(cause instanceof Error ? { cause } : {}),
+  });
+}
+
+/** The hashes and settings a subject's result depends on; equal keys mean the stored result stands. */
+async function subjectKey(spec: RunSpec, subject: PlannedSubject, fingerprint: string): Promise<string> {
+  const files = [...subject.images];
+  const gt = subject.groundTruth;
+  if (gt?.kind === 'masks') files.push(...Object.keys(gt.masks).sort().map((k) => gt.masks[k]!));
+  if (gt?.kind === 'labelMap') files.push(gt.file);
+  const hashes: string[] = [];
+  for (const f of files) {
+    if (!existsSync(f)) throw badInput(`subject ${subject.id}: input file missing: ${f}`);
+    hashes.push(await sha256File(f));
+  }
+  const groundTruth = gt === null ? null
+    : gt.kind === 'masks' ? { kind: gt.kind, masks: gt.masks } : { kind: gt.kind, file: gt.file, labels: gt.labels };
+  return sha256Hex(JSON.stringify({ format: RESULT_FORMAT_VERSION, hashes, gt: groundTruth, model: fingerprint, inference: spec.inference }));
 }
 
 /**
- * The cohort evaluation's activities, built from injected compute dependencies.
- * All outputs are written atomically under `spec.out`; subjects are identified by plan order.
+ * The cohort evaluation's activities, built from injected compute dependencies. Every file of a
+ * run is read and written through {@link RunFolder}; each activity returns what the next one
+ * consumes. Errors the compute calls bad input fail their subject once, without retries; any other
+ * error is retried by the workflow's retry policy.
  */
 export function createCohortActivities(deps: CohortDeps, options: CohortActivityOptions = {}) {
-  const plans = new Map<string, PlanFile>();
+  const folders = new Map<string, RunFolder>();
+  const folderOf = (spec: RunSpec) => {
+    let f = folders.get(spec.out);
+    if (!f) folders.set(spec.out, (f = new RunFolder(spec.out)));
+    return f;
+  };
   const emit = (activity: string, outcome: ActivityExecutionEvent['outcome'], subjectId?: string) =>
     options.onEvent?.({ activity, subjectId, attempt: activityInfo().attempt, outcome, pid: process.pid });
 
-
-  const planPath = (spec: RunSpec) => path.join(spec.out, 'plan.json');
-  function loadPlan(spec: RunSpec): PlanFile {
-    const file = planPath(spec);
-    const cached = plans.get(file);
-    if (cached) return cached;
-    const plan = readJsonIfValid<PlanFile>(file);
-    if (!plan) throw ApplicationFailure.nonRetryable(`plan missing or unreadable: ${file}`, 'BadSubjectInput');
-    plans.set(file, plan);
-    return plan;
-  }
-  function subjectOf(spec: RunSpec, subjectId: string): PlannedSubject {
-    const subject = loadPlan(spec).subjects.find((s) => s.id === subjectId);
-    if (!subject) throw badInput(`subject ${subjectId} is not in ${planPath(spec)}`);
-    return subject;
-  }
-  async function subjectKey(spec: RunSpec, subject: PlannedSubject, fingerprint: string): Promise<string> {
-    const files = [...subject.images];
-    const gt = subject.groundTruth;
-    if (gt?.kind === 'masks') files.push(...Object.keys(gt.masks).sort().map((k) => gt.masks[k]!));
-    if (gt?.kind === 'labelMap') files.push(gt.file);
-    const hashes: string[] = [];
-    for (const f of files) {
-      if (!existsSync(f)) throw badInput(`subject ${subject.id}: input file missing: ${f}`);
-      hashes.push(await sha256File(f));
+  /** Runs a step of the compute: its bad input becomes a non-retryable failure; cancellation stays cancellation. */
+  async function compute<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ApplicationFailure || err instanceof CancelledFailure) throw err;
+      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('cancelled while computing', undefined, err as Error);
+      if (deps.isBadInput(err)) throw badInput((err as Error).message, err);
+      throw err;
     }
-    return sha256Text(JSON.stringify({ format: RESULT_FORMAT_VERSION, hashes, gt: gt && { ...gt }, model: fingerprint, inference: spec.inference }));
+  }
+  /** The plan of a run, failing the subject (not retrying) when it is unreadable. */
+  function planOf(folder: RunFolder): RunPlan {
+    try {
+      return folder.plan();
+    } catch (err) {
+      if (err instanceof RunFolderError) throw badInput(err.message);
+      throw err;
+    }
+  }
+  function subjectOf(folder: RunFolder, subjectId: string): PlannedSubject {
+    planOf(folder);
+    try {
+      return folder.subject(subjectId);
+    } catch (err) {
+      if (err instanceof RunFolderError) throw badInput(err.message);
+      throw err;
+    }
   }
 
   return {
-    /** Reads the manifest and the model package; writes `<out>/plan.json`. Idempotent. */
+    /** Reads the manifest and the model package; writes `<out>/plan.json` and `run.json`. Idempotent. */
     async planCohort(spec: RunSpec): Promise<CohortPlan> {
       emit('planCohort', 'started');
-      const file = planPath(spec);
-      const existing = readJsonIfValid<PlanFile>(file);
-      const model = await deps.describeModel(spec.model);
-      let plan: PlanFile;
-      if (existing && existing.runId === spec.runId && existing.dataset === spec.dataset && existing.model.fingerprint === model.fingerprint) {
-        plan = existing;
-      } else {
-        const subjects = await deps.loadSubjects(spec.dataset);
+      const folder = folderOf(spec);
+      const model = await compute(() => deps.describeModel(spec.model, spec.inference));
+      const existing = folder.readPlan();
+      if (!(existing && existing.runId === spec.runId && existing.dataset === spec.dataset && existing.model.fingerprint === model.fingerprint)) {
+        const subjects = await compute(() => deps.loadSubjects(spec.dataset));
         const ids = new Set<string>();
         for (const s of subjects) {
           if (ids.has(s.id)) throw badInput(`${spec.dataset}: subject ${s.id} appears twice`);
           ids.add(s.id);
         }
-        plan = { runId: spec.runId, dataset: spec.dataset, model: { dir: spec.model, ...model }, subjects };
-        writeJsonAtomic(file, plan);
-        writeJsonAtomic(path.join(spec.out, 'run.json'), spec);
+        folder.writePlan({ runId: spec.runId, dataset: spec.dataset, model: { dir: spec.model, ...model }, subjects });
+        folder.writeSpec(spec);
       }
-      plans.set(file, plan);
       emit('planCohort', 'completed');
-      return { total: plan.subjects.length, planFile: file };
+      return { total: folder.plan().subjects.length, planFile: folder.planFile };
     },
 
-    /** Subject ids `[offset, offset + limit)` of the plan. */
-    async listSubjects(planFile: string, offset: number, limit: number): Promise<string[]> {
-      const plan = readJsonIfValid<PlanFile>(planFile);
-      if (!plan) throw ApplicationFailure.nonRetryable(`plan missing or unreadable: ${planFile}`, 'BadSubjectInput');
-      return plan.subjects.slice(offset, offset + limit).map((s) => s.id);
+    /** Subject ids `[offset, offset + limit)` of the run's plan. */
+    async listSubjects(spec: RunSpec, offset: number, limit: number): Promise<string[]> {
+      return planOf(folderOf(spec)).subjects.slice(offset, offset + limit).map((s) => s.id);
     },
 
     /**
      * Computes the subject's idempotency key; returns `cached` when a valid result with that key
-     * exists (and the run is not forced), else validates the inputs and clears stale outputs.
+     * exists (and the run is not forced), else validates the inputs and empties the subject's folder.
      */
     async prepareSubject(ref: SubjectRef): Promise<PreparedSubject> {
       const { spec, subjectId } = ref;
       emit('prepareSubject', 'started', subjectId);
-      const plan = loadPlan(spec);
-      const subject = subjectOf(spec, subjectId);
+      const folder = folderOf(spec);
+      const plan = planOf(folder);
+      const subject = subjectOf(folder, subjectId);
       const key = await subjectKey(spec, subject, plan.model.fingerprint);
-      const dir = subjectDir(spec.out, subjectId);
-      const result = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
-      if (!spec.force && result?.format === RESULT_FORMAT_VERSION && result.key === key) {
+      if (!spec.force && folder.readResult(subjectId)?.key === key) {
         emit('prepareSubject', 'cached', subjectId);
         return { subjectId, status: 'cached', key };
       }
       try {
-        await deps.validateSubject(subject, plan.model.structures);
+        await compute(() => deps.validateSubject(subject, plan.model.structures));
       } catch (err) {
         emit('prepareSubject', 'failed', subjectId);
-        throw badInput((err as Error).message);
+        throw err;
       }
-      rmSync(path.join(dir, 'metrics.json'), { force: true });
+      folder.clearSubject(subjectId);
       emit('prepareSubject', 'completed', subjectId);
-      return { subjectId, status: 'todo', key, workDir: dir };
+      return { subjectId, status: 'todo', key, workDir: folder.subjectDir(subjectId) };
     },
 
-    /** Preprocessing and ensemble inference for one subject; heartbeats its progress. */
-    async inferSubject(ref: SubjectRef, workDir: string): Promise<{ segmentationFile: string }> {
+    /**
+     * Preprocessing and ensemble inference for one subject. Heartbeats its progress, and re-sends
+     * it every `heartbeatEveryMs` during a long network pass, so that a cancellation reaches the
+     * pass (which is then stopped) within seconds.
+     */
+    async inferSubject(ref: SubjectRef, prepared: SubjectToCompute): Promise<InferredSubject> {
       const { spec, subjectId } = ref;
       emit('inferSubject', 'started', subjectId);
-      const subject = subjectOf(spec, subjectId);
-      heartbeat({ step: 'starting', done: 0, total: 1 });
-      const out = await deps.segmentSubject({
-        subject, modelDir: spec.model, outDir: workDir,
-        tiling: spec.inference.tiling, threads: spec.inference.threads,
-        onProgress: (p) => heartbeat(p), signal: Context.current().cancellationSignal,
-      });
-      emit('inferSubject', 'completed', subjectId);
-      return out;
+      const subject = subjectOf(folderOf(spec), subjectId);
+      let last: StepProgress = { step: 'starting', done: 0, total: 1 };
+      heartbeat(last);
+      const beat = setInterval(() => heartbeat(last), options.heartbeatEveryMs ?? 1000);
+      try {
+        const { segmentationFile } = await compute(() => deps.segmentSubject({
+          subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference,
+          onProgress: (p) => heartbeat((last = p)), signal: Context.current().cancellationSignal,
+        }));
+        emit('inferSubject', 'completed', subjectId);
+        return { subjectId, key: prepared.key, segmentationFile };
+      } finally {
+        clearInterval(beat);
+      }
     },
 
-    /** Metrics against the ground truth; writes `metrics.json` (the subject's commit point) last. */
-    async measureSubject(ref: SubjectRef, key: string): Promise<{ rows: number }> {
+    /** Metrics of the segmentation the inference step wrote; writes `metrics.json` (the subject's commit point) last. */
+    async measureSubject(ref: SubjectRef, inferred: InferredSubject): Promise<MeasuredSubject> {
       const { spec, subjectId } = ref;
       emit('measureSubject', 'started', subjectId);
-      const plan = loadPlan(spec);
-      const subject = subjectOf(spec, subjectId);
-      const dir = subjectDir(spec.out, subjectId);
-      const existing = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
-      if (existing?.format === RESULT_FORMAT_VERSION && existing.key === key) {
+      const folder = folderOf(spec);
+      const plan = planOf(folder);
+      const subject = subjectOf(folder, subjectId);
+      const existing = folder.readResult(subjectId);
+      if (existing?.key === inferred.key) {
         // A retry after a crash between the commit and its report: the commit stands.
         emit('measureSubject', 'cached', subjectId);
-        return { rows: existing.rows.length };
+        return { subjectId, rows: existing.rows.length };
       }
-      const segmentationFile = path.join(dir, 'segmentation.nii.gz');
-      if (!existsSync(segmentationFile)) {
-        throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${segmentationFile}`, 'MissingSegmentation');
+      if (!existsSync(inferred.segmentationFile)) {
+        throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${inferred.segmentationFile}`, 'MissingSegmentation');
       }
       const rows = subject.groundTruth
-        ? await deps.measureSubject({ subject, segmentationFile, structures: plan.model.structures })
+        ? await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures }))
         : [];
-      const file: SubjectResultFile = { format: RESULT_FORMAT_VERSION, subjectId, key, rows, completedAt: new Date().toISOString() };
-      writeJsonAtomic(path.join(dir, 'metrics.json'), file);
-      rmSync(path.join(dir, 'failure.json'), { force: true });
+      folder.writeResult({ subjectId, key: inferred.key, rows, completedAt: new Date().toISOString() });
       emit('measureSubject', 'completed', subjectId);
-      return { rows: rows.length };
+      return { subjectId, rows: rows.length };
     },
 
     /** Records why a subject failed, in `<out>/subjects/<id>/failure.json`. */
     async recordSubjectFailure(ref: SubjectRef, reason: string): Promise<void> {
       emit('recordSubjectFailure', 'completed', ref.subjectId);
-      writeJsonAtomic(path.join(subjectDir(ref.spec.out, ref.subjectId), 'failure.json'), {
-        subjectId: ref.subjectId, reason, recordedAt: new Date().toISOString(),
-      });
+      folderOf(ref.spec).writeFailure(ref.subjectId, reason);
     },
 
     /** Builds every report from the per-subject files on disk (never from workflow state). */
     async aggregateCohort(spec: RunSpec): Promise<CohortReport> {
       emit('aggregateCohort', 'started');
-      const report = await aggregateRunReports(deps, spec);
+      const report = await aggregateRunReports(deps, folderOf(spec));
       emit('aggregateCohort', 'completed');
       return report;
     },
@@ -208,37 +219,19 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
 export type CohortActivities = ReturnType<typeof createCohortActivities>;
 
 /**
- * Builds a run's reports from its per-subject files alone (`subjects/<id>/metrics.json` and
- * `failure.json`), in plan order. Used by the final activity and by `seahorse report`.
- * @throws Error when `<out>/plan.json` is missing or unreadable.
+ * Builds a run's reports from its per-subject files alone, in plan order. Used by the final
+ * activity and by `seahorse report`.
+ * @throws RunFolderError when `<out>/plan.json` or `run.json` is missing or unreadable.
  */
-export async function aggregateRunReports(deps: Pick<CohortDeps, 'writeReports'>, spec: RunSpec): Promise<CohortReport> {
-  const planFile = path.join(spec.out, 'plan.json');
-  const plan = readJsonIfValid<PlanFile>(planFile);
-  if (!plan) throw new Error(`plan missing or unreadable: ${planFile}`);
-  const results: { subjectId: string; rows: StructureMetricsRow[] }[] = [];
-  const failures: { subjectId: string; reason: string }[] = [];
-  for (const s of plan.subjects) {
-    const dir = subjectDir(spec.out, s.id);
-    const r = readJsonIfValid<SubjectResultFile>(path.join(dir, 'metrics.json'));
-    if (r?.format === RESULT_FORMAT_VERSION) {
-      results.push({ subjectId: s.id, rows: r.rows });
-      continue;
-    }
-    const f = readJsonIfValid<{ reason: string }>(path.join(dir, 'failure.json'));
-    failures.push({ subjectId: s.id, reason: f?.reason ?? 'no result' });
-  }
+export async function aggregateRunReports(deps: Pick<CohortDeps, 'writeReports'>, folder: RunFolder): Promise<CohortReport> {
+  const spec = folder.readSpec();
+  const { plan, results, failures } = folder.contents();
   const written = await deps.writeReports({
-    outDir: spec.out, results, failures,
+    outDir: folder.out, results, failures,
     provenance: {
       runId: spec.runId, dataset: spec.dataset, model: `${plan.model.name} ${plan.model.version}`,
       modelDir: spec.model, modelFingerprint: plan.model.fingerprint, subjects: String(plan.subjects.length),
     },
   });
   return { ...written, subjectsWithResults: results.length, subjectsFailed: failures.length };
-}
-
-/** Reads a run's `run.json` (written at planning). */
-export function readRunSpecFile(out: string): unknown {
-  return JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
 }

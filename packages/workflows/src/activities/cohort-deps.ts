@@ -1,17 +1,10 @@
-// What the cohort activities need from the compute packages, injected by the worker
-// (apps/worker builds the real ones from @seahorse/io, inference and metrics).
+// What the cohort activities need from the compute, injected by the worker (apps/worker builds
+// the real one from @seahorse/evaluation; tests inject lightweight compute). The contract is
+// honest: every parameter a method takes is used, each method returns what the next step
+// consumes, and the compute says itself which of its errors are bad input.
+import type { PlannedSubject, StructureMetricsRow } from '../run-folder.js';
 
-/** A subject as the plan records it: absolute input paths only. */
-export interface PlannedSubject {
-  id: string;
-  /** The image channel(s) the model reads, in model order. */
-  images: string[];
-  /** Ground truth: one binary mask per structure, or a label map with structure values; null if none. */
-  groundTruth:
-    | { kind: 'masks'; masks: Record<string, string> }
-    | { kind: 'labelMap'; file: string; labels: Record<string, number> }
-    | null;
-}
+export type { PlannedSubject, StructureMetricsRow };
 
 /** Progress of a long step, for heartbeats ("patch 3 of 8, member 2 of 5"). */
 export interface StepProgress {
@@ -20,36 +13,48 @@ export interface StepProgress {
   total: number;
 }
 
-/**
- * One row of a subject's metrics, named after InnerEye's columns, plus any extra named values
- * (volumes, HD95, …). NaN and ±Infinity are legal values (empty masks).
- */
-export interface StructureMetricsRow {
-  structure: string;
-  DiceNumeric: number;
-  HausdorffDistance_mm: number;
-  MeanDistance_mm: number;
-  [extra: string]: number | string;
+/** The inference overrides of a run (`RunSpec.inference`). */
+export interface InferenceOverrides {
+  tiling?: string;
+  threads?: number;
+}
+
+/** What the compute says about a model package. */
+export interface ModelDescription {
+  /** Identifies the package's content (it feeds the subjects' idempotency keys). */
+  fingerprint: string;
+  name: string;
+  version: string;
+  /** Foreground structures, in class order. */
+  structures: string[];
+}
+
+/** What the inference step wrote: the measuring step reads exactly this file. */
+export interface SegmentedSubject {
+  /** Absolute path of the segmentation on the scan's own grid. */
+  segmentationFile: string;
 }
 
 /** The compute behind the activities. */
 export interface CohortDeps {
   /** Reads a dataset manifest (dataset.csv / dataset.json) into planned subjects, in a stable order. */
   loadSubjects(datasetFile: string): Promise<PlannedSubject[]>;
-  /** Validates a model package and returns its fingerprint (hash of model.json and members) and foreground class names. */
-  describeModel(modelDir: string): Promise<{ fingerprint: string; name: string; version: string; structures: string[] }>;
   /**
-   * Loads and checks one subject's inputs (readable, same geometry, binary ground truth); throws a
-   * bad-input error (type in BAD_INPUT_ERROR_TYPES) naming the file and field otherwise.
+   * Validates a model package and the run's inference overrides against it (a tiling mode the
+   * package's runtime does not know is refused here, before any subject runs).
    */
+  describeModel(modelDir: string, overrides: InferenceOverrides): Promise<ModelDescription>;
+  /** Loads and checks one subject's inputs (readable, same geometry, valid ground truth). */
   validateSubject(subject: PlannedSubject, structures: string[]): Promise<void>;
-  /** Preprocess + ensemble inference; writes segmentation/posteriors/uncertainty into outDir atomically. */
+  /**
+   * Preprocessing and ensemble inference with the run's overrides; writes the outputs into
+   * `outDir` atomically. `signal` aborts a running network pass (the run was cancelled).
+   */
   segmentSubject(args: {
-    subject: PlannedSubject; modelDir: string; outDir: string;
-    tiling?: 'innereye' | 'gaussian' | 'whole'; threads?: number;
+    subject: PlannedSubject; modelDir: string; outDir: string; overrides: InferenceOverrides;
     onProgress: (p: StepProgress) => void; signal: AbortSignal;
-  }): Promise<{ segmentationFile: string }>;
-  /** Metrics of a segmentation against the subject's ground truth, per structure. */
+  }): Promise<SegmentedSubject>;
+  /** Metrics of the segmentation the inference step wrote against the subject's ground truth, per structure. */
   measureSubject(args: { subject: PlannedSubject; segmentationFile: string; structures: string[] }): Promise<StructureMetricsRow[]>;
   /** Writes every report (CSV, Markdown, JSON, plots, report.html) into outDir; returns paths and the Markdown table. */
   writeReports(args: {
@@ -58,4 +63,10 @@ export interface CohortDeps {
     failures: { subjectId: string; reason: string }[];
     provenance: Record<string, string>;
   }): Promise<{ metricsCsv: string; aggregatesCsv: string; markdownFile: string; reportHtml: string; plots: string[]; markdown: string }>;
+  /**
+   * True when an error this compute threw means bad input of the subject (or of the whole run:
+   * a broken model package), which a retry cannot fix. Decided by the compute packages' own error
+   * classes; anything else is a fault and is retried.
+   */
+  isBadInput(error: unknown): boolean;
 }

@@ -1,16 +1,9 @@
-// Types shared by the cohort workflow (type-only imports) and its activities.
+// Types shared by the cohort workflow (type-only imports) and its activities: what each activity
+// returns is what the next one takes.
 import type { RunSpec } from '../run-spec.js';
 
-/** Error type names that mean "bad input for this subject": never retried, recorded as failed. */
-export const BAD_INPUT_ERROR_TYPES = [
-  'BadSubjectInput', 'ZodError',
-  // @seahorse/io
-  'NiftiFormatError', 'ManifestError', 'SpaceMismatchError', 'GeometryError',
-  // @seahorse/preprocess (constant image, NaN voxels, degenerate affine), @seahorse/metrics (non-binary ground truth)
-  'PreprocessError', 'MetricsError', 'GroundTruthError',
-  // @seahorse/inference: a broken model package fails every subject alike; retrying does not help
-  'ModelPackageError',
-] as const;
+/** The type of the failure that marks bad input: never retried, recorded for the subject. */
+export const BAD_SUBJECT_INPUT = 'BadSubjectInput';
 
 /** The plan of a run: written once by `planCohort`, read by page. */
 export interface CohortPlan {
@@ -20,10 +13,43 @@ export interface CohortPlan {
   planFile: string;
 }
 
+/** Which subject of which run an activity works on. */
+export interface SubjectRef {
+  spec: RunSpec;
+  subjectId: string;
+}
+
+/** A subject whose valid result already exists. */
+export interface CachedSubject {
+  subjectId: string;
+  status: 'cached';
+  key: string;
+}
+
+/** A subject to compute: its idempotency key and the (emptied) folder its outputs go to. */
+export interface SubjectToCompute {
+  subjectId: string;
+  status: 'todo';
+  key: string;
+  workDir: string;
+}
+
 /** What `prepareSubject` found. */
-export type PreparedSubject =
-  | { subjectId: string; status: 'cached'; key: string }
-  | { subjectId: string; status: 'todo'; key: string; workDir: string };
+export type PreparedSubject = CachedSubject | SubjectToCompute;
+
+/** What `inferSubject` wrote; `measureSubject` reads exactly this segmentation. */
+export interface InferredSubject {
+  subjectId: string;
+  key: string;
+  segmentationFile: string;
+}
+
+/** What `measureSubject` committed. */
+export interface MeasuredSubject {
+  subjectId: string;
+  /** Structures measured (0 for a subject without ground truth). */
+  rows: number;
+}
 
 /** A subject's result, small enough for history. */
 export interface SubjectOutcome {
@@ -43,9 +69,4 @@ export interface CohortReport {
   markdown: string;
   subjectsWithResults: number;
   subjectsFailed: number;
-}
-
-export interface SubjectRef {
-  spec: RunSpec;
-  subjectId: string;
 }

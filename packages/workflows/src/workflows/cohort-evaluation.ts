@@ -6,7 +6,7 @@ import {
   isCancellation, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { CohortActivities } from '../activities/cohort-activities.js';
-import { BAD_INPUT_ERROR_TYPES, type CohortReport, type SubjectOutcome } from '../activities/cohort-types.js';
+import type { CohortReport, SubjectOutcome } from '../activities/cohort-types.js';
 import { RunSpec, type RunSpecInput } from '../run-spec.js';
 
 /** Counters that survive continue-as-new. */
@@ -85,10 +85,9 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   let evaluatedHere = 0;
   let evaluatedMsHere = 0;
 
-  const retry = {
-    initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: spec.maxAttempts,
-    nonRetryableErrorTypes: [...BAD_INPUT_ERROR_TYPES],
-  };
+  // Bad input arrives as a non-retryable ApplicationFailure (the activities classify the compute's
+  // errors where they catch them); everything else is retried with backoff.
+  const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: spec.maxAttempts };
   const orchestration = proxyActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
   // The short per-subject steps (hash and validate, measure, record a failure, list a page) run as
   // local activities on the orchestrating worker: no round trip through the server's task queue.
@@ -116,10 +115,11 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   const evaluateOne = async (subjectId: string): Promise<SubjectOutcome> => {
     const t0 = Date.now();
     try {
-      const prepared = await local.prepareSubject({ spec, subjectId });
+      const ref = { spec, subjectId };
+      const prepared = await local.prepareSubject(ref);
       if (prepared.status === 'cached') return { subjectId, status: 'cached' };
-      await inference.inferSubject({ spec, subjectId }, prepared.workDir);
-      await local.measureSubject({ spec, subjectId }, prepared.key);
+      const inferred = await inference.inferSubject(ref, prepared);
+      await local.measureSubject(ref, inferred);
       evaluatedHere++;
       evaluatedMsHere += Date.now() - t0;
       return { subjectId, status: 'done' };
@@ -133,7 +133,7 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
 
   // Pages of subjects; within a page, at most `concurrency` at once.
   while (cursor < plan.total) {
-    const page = await local.listSubjects(plan.planFile, cursor, spec.pageSize);
+    const page = await local.listSubjects(spec, cursor, spec.pageSize);
     let next = 0;
     const lane = async () => {
       for (;;) {

@@ -1,3 +1,2 @@
-// Entry point that Temporal bundles for the workflow sandbox.
-export * from './skeleton-workflows.js';
+// Entry point that Temporal bundles for the workflow sandbox: Seahorse's production workflows.
 export * from './cohort-evaluation.js';

@@ -1,3 +1,4 @@
+// Test fixture (never registered in production): the walking skeleton's activity.
 import { activityInfo } from '@temporalio/activity';
 
 /** What the walking-skeleton activity reports: proof that a worker process really ran it. */

@@ -1,7 +1,8 @@
-// Workflow code: runs in Temporal's deterministic sandbox. Only @temporalio/workflow at run time;
+// Test fixture (never registered in production): the walking skeleton's workflows. Workflow code:
+// runs in Temporal's deterministic sandbox. Only @temporalio/workflow at run time;
 // activities are imported as types.
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { GreetingReport, SkeletonActivities } from '../activities/skeleton-activities.js';
+import type { GreetingReport, SkeletonActivities } from './skeleton-activities.test-helpers.js';
 
 const { greet } = proxyActivities<SkeletonActivities>({ startToCloseTimeout: '1 minute' });
 
