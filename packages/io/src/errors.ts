@@ -92,11 +92,15 @@ export class SpaceMismatchError extends Error {
   }
 }
 
-/** An argument to a geometry function is invalid (e.g. a singular or non-finite affine). */
+/** Why a geometry function refused its argument. */
+export type GeometryErrorCode =
+  | 'BAD_AFFINE'       // not 16 finite numbers, last row not [0, 0, 0, 1], or a singular 3×3 part
+  | 'BAD_ORIENTATION'; // orientation codes that are not one letter of each of L/R, P/A, I/S
+
+/** An argument to a geometry function is invalid (e.g. a singular or non-finite affine, or bad orientation codes). */
 export class GeometryError extends Error {
   override readonly name = 'GeometryError';
-  readonly code = 'BAD_AFFINE' as const;
-  constructor(message: string) {
+  constructor(message: string, readonly code: GeometryErrorCode = 'BAD_AFFINE') {
     super(message);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpaceMismatchError, GeometryError } from './errors.js';
-import { assertSameSpace, directionMatrix, orientationCodes, originXYZ, spacingXYZ, toZYX } from './geometry.js';
+import { assertSameSpace, directionMatrix, originXYZ, spacingXYZ, toZYX } from './geometry.js';
+import { orientationCodes } from './orientation.js';
 import type { VolumeXYZ } from './volume.js';
 
 /** Row-major 4×4 from rows. */
@@ -28,15 +29,6 @@ describe('spacing, origin and direction come from the affine', () => {
   it('directionMatrix normalises columns; LPS negates rows x and y', () => {
     expect(Array.from(directionMatrix(lia))).toEqual([-1, 0, 0, 0, 0, 1, 0, -1, 0]);
     expect(Array.from(directionMatrix(lia, 'LPS'))).toEqual([1, -0, -0, -0, -0, -1, 0, -1, 0]);
-  });
-
-  it('orientationCodes names the world direction of each voxel axis', () => {
-    expect(orientationCodes(lia)).toBe('LIA');
-    expect(orientationCodes(mat4([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]))).toBe('RAS');
-    expect(orientationCodes(mat4([[-1, 0, 0, 0], [0, -1, 0, 0], [0, 0, 1, 0]]))).toBe('LPS');
-    // 30° oblique about z: x still mostly R, y mostly A.
-    const c = Math.cos(Math.PI / 6), s = Math.sin(Math.PI / 6);
-    expect(orientationCodes(mat4([[c, -s, 0, 0], [s, c, 0, 0], [0, 0, 1, 0]]))).toBe('RAS');
   });
 
   it('rejects affines that are not 16 finite numbers, or singular for orientation', () => {

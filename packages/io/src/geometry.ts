@@ -1,6 +1,6 @@
 import { GeometryError, SpaceMismatchError } from './errors.js';
-import { det3, polarOrthogonal } from './matrix.js';
-import type { Mat4, ShapeXYZ, VolumeXYZ, VolumeZYX, VoxelArray } from './volume.js';
+import { columnLengths } from './matrix.js';
+import type { GridXYZ, Mat3, Mat4, ShapeXYZ, VolumeXYZ, VolumeZYX, VoxelArray } from './volume.js';
 
 /** A world frame: `'RAS'` (NIfTI, nibabel: +x Right, +y Anterior, +z Superior) or `'LPS'` (ITK, SimpleITK, DICOM). */
 export type WorldFrame = 'RAS' | 'LPS';
@@ -8,12 +8,14 @@ export type WorldFrame = 'RAS' | 'LPS';
 /** A volume or its affine: geometry functions accept either. */
 export type AffineOrVolume = Mat4 | ArrayLike<number> | { readonly affine: Mat4 };
 
-/** A 3×3 matrix, row-major: `m[3 * row + col]`. */
-export type Mat3 = Float64Array;
+/** The affine of a volume, or the argument itself when it is a 4×4 matrix; not checked. */
+export function matrixOf(x: AffineOrVolume): ArrayLike<number> {
+  return 'affine' in x && !(x instanceof Float64Array) ? x.affine : (x as ArrayLike<number>);
+}
 
-/** The affine of a volume, or the argument itself when it is a 4×4 matrix. */
+/** {@link matrixOf}, checked to have 16 entries, the top 3×4 finite. */
 function affineOf(x: AffineOrVolume): ArrayLike<number> {
-  const m = 'affine' in x && !(x instanceof Float64Array) ? x.affine : (x as ArrayLike<number>);
+  const m = matrixOf(x);
   if (m.length !== 16) throw new GeometryError(`affine must have 16 entries (row-major 4×4), got ${m.length}`);
   for (let i = 0; i < 12; i++) {
     if (!Number.isFinite(m[i]!)) throw new GeometryError(`affine[${i}] (row ${i >> 2}, column ${i & 3}) is ${m[i]}, not finite`);
@@ -31,10 +33,16 @@ function affineOf(x: AffineOrVolume): ArrayLike<number> {
  * spacingXYZ(readNifti('t1.nii.gz')); // [1, 1, 1.2]
  */
 export function spacingXYZ(x: AffineOrVolume): [number, number, number] {
-  const m = affineOf(x);
-  const out: number[] = [];
-  for (let c = 0; c < 3; c++) out.push(Math.hypot(m[c]!, m[4 + c]!, m[8 + c]!));
-  return out as [number, number, number];
+  return columnLengths(affineOf(x));
+}
+
+/**
+ * The grid of a volume (or of another grid): a copy of its shape and of its affine, without data.
+ * @example
+ * const nativeGrid = gridOf(t1); // { shapeXYZ: [X, Y, Z], affine }
+ */
+export function gridOf(volume: GridXYZ): GridXYZ {
+  return { shapeXYZ: [...volume.shapeXYZ] as unknown as ShapeXYZ, affine: Float64Array.from(volume.affine) };
 }
 
 /**
@@ -69,36 +77,6 @@ export function directionMatrix(x: AffineOrVolume, frame: WorldFrame = 'RAS'): M
     for (let r = 0; r < 3; r++) out[3 * r + c] = (m[4 * r + c]! / sp[c]!) * (frame === 'LPS' && r < 2 ? -1 : 1);
   }
   return out;
-}
-
-/**
- * Orientation codes of the voxel axes, as nibabel's `aff2axcodes`: for each of x, y, z the world
- * direction it points to, one of `'R'|'L'`, `'A'|'P'`, `'S'|'I'`. For oblique or sheared affines
- * the axes are first replaced by the closest orthogonal matrix (nibabel's `io_orientation`), then
- * each voxel axis in turn takes the world axis it is most parallel to.
- * @returns e.g. `'RAS'` (NIfTI canonical), `'LIA'` (FreeSurfer conformed), `'LPS'` (DICOM-like).
- * @throws GeometryError when the 3×3 part is singular or not finite.
- * @example
- * orientationCodes(readNifti('norm.nii.gz')); // 'LIA'
- */
-export function orientationCodes(x: AffineOrVolume): string {
-  const m = affineOf(x);
-  const sp = spacingXYZ(m);
-  const rs = new Float64Array(9);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) rs[3 * r + c] = m[4 * r + c]! / (sp[c] === 0 ? 1 : sp[c]!);
-  if (Math.abs(det3(rs)) < 1e-12) {
-    throw new GeometryError(`affine's 3×3 part is singular (det ${det3(rs)}): orientation is undefined`);
-  }
-  const u = polarOrthogonal(rs);
-  const labels = [['L', 'R'], ['P', 'A'], ['I', 'S']] as const;
-  let codes = '';
-  for (let c = 0; c < 3; c++) {
-    let best = 0;
-    for (let r = 1; r < 3; r++) if (Math.abs(u[3 * r + c]!) > Math.abs(u[3 * best + c]!)) best = r;
-    codes += labels[best]![u[3 * best + c]! < 0 ? 0 : 1];
-    for (let k = 0; k < 3; k++) u[3 * best + k] = 0;
-  }
-  return codes;
 }
 
 /**
@@ -148,8 +126,8 @@ function fmt(v: ArrayLike<number>): string {
  * assertSameSpace(image, label, { names: ['img.nii.gz', 'seg.nii.gz'] });
  */
 export function assertSameSpace(
-  a: { readonly shapeXYZ: ShapeXYZ; readonly affine: Mat4 },
-  b: { readonly shapeXYZ: ShapeXYZ; readonly affine: Mat4 },
+  a: GridXYZ,
+  b: GridXYZ,
   options: SameSpaceOptions = {},
 ): void {
   const rtol = options.rtol ?? 1e-5;

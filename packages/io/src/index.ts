@@ -1,7 +1,9 @@
-export type { Mat4, VoxelArray, ShapeXYZ, ShapeZYX, VolumeKind, VolumeXYZ, VolumeZYX } from './volume.js';
+export type {
+  Mat4, Mat3, VoxelArray, ShapeXYZ, ShapeZYX, SpacingZYX, GridXYZ, VolumeKind, VolumeXYZ, VolumeZYX,
+} from './volume.js';
 export {
   NiftiFormatError, NiftiWriteError, ManifestError, SpaceMismatchError, GeometryError,
-  type NiftiErrorCode, type NiftiWriteErrorCode, type ManifestErrorCode,
+  type NiftiErrorCode, type NiftiWriteErrorCode, type ManifestErrorCode, type GeometryErrorCode,
 } from './errors.js';
 export {
   parseNiftiHeader, niftiDatatype, NIFTI_DATATYPES,
@@ -13,9 +15,14 @@ export {
   type NiftiImage, type NiftiHeaderInfo, type ReadNiftiOptions, type SpatialUnits, type TemporalUnits,
 } from './nifti-read.js';
 export {
-  toZYX, spacingXYZ, originXYZ, directionMatrix, orientationCodes, assertSameSpace,
-  type AffineOrVolume, type Mat3, type WorldFrame, type SameSpaceOptions,
+  toZYX, spacingXYZ, originXYZ, directionMatrix, gridOf, assertSameSpace,
+  type AffineOrVolume, type WorldFrame, type SameSpaceOptions,
 } from './geometry.js';
+export {
+  orientationCodes, axisOrientation, parseOrientationCodes, orientationToCodes,
+  type OrientationCodes, type AxisOrientation,
+} from './orientation.js';
+export { multiplyAffine, invertAffine, assertUsableAffine, multiply3 } from './matrix.js';
 export {
   writeNifti, encodeNifti, affineToQform,
   type WriteNiftiOptions, type NiftiWriteDatatype, type XformCode,

@@ -11,7 +11,7 @@ import { runPythonReference } from '@seahorse/testkit';
 import * as niftiReader from 'nifti-reader-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NiftiFormatError } from './errors.js';
-import { orientationCodes } from './geometry.js';
+import { orientationCodes } from './orientation.js';
 import { readNifti } from './nifti-read.js';
 import { writeNifti } from './nifti-write.js';
 import { maxAbsDiff, sha256 } from './array-checks.test-helpers.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describeWithSharedData, sharedPath } from '@seahorse/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { NiftiFormatError } from './errors.js';
-import { orientationCodes } from './geometry.js';
+import { orientationCodes } from './orientation.js';
 import { readNifti, readNiftiGeometry } from './nifti-read.js';
 
 describeWithSharedData('readNifti on shared files', ['data/niivue-subject/norm.nii.gz', 'data/headers'], () => {

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { FileWriteError, writeFileAtomic } from '@seahorse/files';
 import { NiftiWriteError } from './errors.js';
-import { det3, polarOrthogonal } from './matrix.js';
+import { spacingXYZ } from './geometry.js';
+import { columnLengths, det3, polarOrthogonal } from './matrix.js';
 import type { NiftiExtension } from './nifti-header.js';
 import type { NiftiHeaderInfo } from './nifti-read.js';
 import type { Mat4, VolumeXYZ, VoxelArray } from './volume.js';
@@ -88,7 +89,7 @@ function rotationToQuaternion(r: number[]): [number, number, number, number] {
 export function affineToQform(affine: Mat4): {
   quaternBCD: [number, number, number]; qfac: 1 | -1; pixdimXYZ: [number, number, number]; qoffsetXYZ: [number, number, number]; exact: boolean;
 } | null {
-  const zooms = [0, 1, 2].map((c) => Math.hypot(affine[c]!, affine[4 + c]!, affine[8 + c]!));
+  const zooms = columnLengths(affine);
   if (zooms.some((z) => !(z > 0))) return null;
   const r = Float64Array.from([0, 1, 2].flatMap((row) => [0, 1, 2].map((c) => affine[4 * row + c]! / zooms[c]!)));
   const det = det3(r);
@@ -104,7 +105,7 @@ export function affineToQform(affine: Mat4): {
   }
   const rot = exact ? Array.from(r) : Array.from(polarOrthogonal(r));
   const [, b, c, d] = rotationToQuaternion(rot);
-  return { quaternBCD: [b, c, d], qfac, pixdimXYZ: zooms as [number, number, number], qoffsetXYZ: [affine[3]!, affine[7]!, affine[11]!], exact };
+  return { quaternBCD: [b, c, d], qfac, pixdimXYZ: zooms, qoffsetXYZ: [affine[3]!, affine[7]!, affine[11]!], exact };
 }
 
 /** True when the volume's affine is still the one its header describes (so raw header fields can be reused). */
@@ -205,7 +206,7 @@ export function encodeNifti(volume: VolumeXYZ, options: WriteNiftiOptions = {}, 
     srow = Array.from(vol.affine.subarray(0, 12));
     quat = q ? q.quaternBCD : [0, 0, 0];
     qoffset = q ? q.qoffsetXYZ : [vol.affine[3]!, vol.affine[7]!, vol.affine[11]!];
-    const zooms = [0, 1, 2].map((c) => Math.hypot(vol.affine[c]!, vol.affine[4 + c]!, vol.affine[8 + c]!));
+    const zooms = spacingXYZ(vol.affine);
     pixdim[0] = q ? q.qfac : 1;
     pixdim[1] = zooms[0]!; pixdim[2] = zooms[1]!; pixdim[3] = zooms[2]!;
   }

@@ -12,6 +12,9 @@
 /** A 4×4 matrix of float64, row-major: `m[4 * row + col]`. */
 export type Mat4 = Float64Array;
 
+/** A 3×3 matrix of float64, row-major: `m[3 * row + col]`. */
+export type Mat3 = Float64Array;
+
 /** The typed arrays a volume's voxels can live in. */
 export type VoxelArray =
   | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -21,14 +24,14 @@ export type VoxelArray =
 export type ShapeXYZ = readonly [x: number, y: number, z: number];
 /** Shape `[Z, Y, X]`, x (the last index) fastest in memory. */
 export type ShapeZYX = readonly [z: number, y: number, x: number];
+/** Voxel spacing in mm, in `[z, y, x]` order (SimpleITK's `reversed(GetSpacing())`). */
+export type SpacingZYX = readonly [z: number, y: number, x: number];
 
 /** What the voxel values mean: resampling and normalisation treat the two differently. */
 export type VolumeKind = 'intensity' | 'label';
 
-/** A 3-D volume with its geometry. Data is x-fastest (`[X, Y, Z]`). */
-export interface VolumeXYZ<T extends VoxelArray = VoxelArray> {
-  /** Voxels, x fastest: index `x + X * (y + Y * z)`. Length `X * Y * Z`. */
-  readonly data: T;
+/** A voxel grid without data: its shape and its voxel-to-world affine. */
+export interface GridXYZ {
   /** `[X, Y, Z]`. */
   readonly shapeXYZ: ShapeXYZ;
   /**
@@ -36,6 +39,12 @@ export interface VolumeXYZ<T extends VoxelArray = VoxelArray> {
    * centre of that voxel) to world coordinates in mm, RAS+ (NIfTI's convention).
    */
   readonly affine: Mat4;
+}
+
+/** A 3-D volume with its geometry (a {@link GridXYZ} and voxels on it). Data is x-fastest (`[X, Y, Z]`). */
+export interface VolumeXYZ<T extends VoxelArray = VoxelArray> extends GridXYZ {
+  /** Voxels, x fastest: index `x + X * (y + Y * z)`. Length `X * Y * Z`. */
+  readonly data: T;
   /** `'label'` for segmentations and masks, `'intensity'` for images. */
   readonly kind: VolumeKind;
 }
@@ -47,5 +56,5 @@ export interface VolumeZYX<T extends VoxelArray = VoxelArray> {
   /** `[Z, Y, X]`. */
   readonly shapeZYX: ShapeZYX;
   /** Voxel spacing in mm, in `[z, y, x]` order (SimpleITK's `reversed(GetSpacing())`). */
-  readonly spacingZYX: readonly [number, number, number];
+  readonly spacingZYX: SpacingZYX;
 }

@@ -1,4 +1,4 @@
-import type { Shape3ZYX } from './grid.js';
+import type { ShapeZYX } from '@seahorse/io';
 
 /** Neighbourhood of a contour rule: 6 face neighbours or all 26 neighbours. */
 export type Connectivity = 6 | 26;
@@ -24,7 +24,7 @@ export type Connectivity = 6 | 26;
  * ```
  */
 export function contourMask(
-  mask: ArrayLike<number>, shapeZYX: Shape3ZYX, connectivity: Connectivity,
+  mask: ArrayLike<number>, shapeZYX: ShapeZYX, connectivity: Connectivity,
   outside: 'not-background' | 'background' = 'not-background',
 ): Uint8Array {
   const [nz, ny, nx] = shapeZYX;

@@ -1,9 +1,8 @@
-import type { VolumeZYX } from '@seahorse/io';
+import type { SpacingZYX, VolumeZYX } from '@seahorse/io';
 import { DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS, DEEPMIND_NEIGHBOUR_KERNEL_ZYX } from './deepmind-lookup-table.js';
 import { squaredDistanceTransformMm } from './distance-transform.js';
 import { MetricsError } from './errors.js';
-import { assertSameGrid, type Spacing3ZYX } from './grid.js';
-import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
+import { binaryMaskPair, type CroppedMaskPair } from './mask-pair.js';
 import { numpySum } from './numpy-sum.js';
 
 /**
@@ -32,7 +31,7 @@ export interface DeepMindSurfaceDistances {
  * deepMindSurfelAreaTableMm2([1, 1, 1])[1]; // √3/8 ≈ 0.2165: the triangle cutting one corner voxel off
  * ```
  */
-export function deepMindSurfelAreaTableMm2(spacingZYX: Spacing3ZYX): Float64Array {
+export function deepMindSurfelAreaTableMm2(spacingZYX: SpacingZYX): Float64Array {
   const [s0, s1, s2] = spacingZYX;
   const table = new Float64Array(256);
   DEEPMIND_NEIGHBOUR_CODE_TO_NORMALS.forEach((normals, code) => {
@@ -203,12 +202,6 @@ export function deepMindMetricsOfPair(pair: CroppedMaskPair, percent = 95): {
   return { hdPercentileMm: robustHausdorffFromSurfelsMm(s, percent), predToGtMm, gtToPredMm, assdMm: (predToGtMm + gtToPredMm) / 2 };
 }
 
-function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
-  assertSameGrid(a, b, 'mask A', 'mask B');
-  return cropMaskPair({ data: a.data, label: undefined, name: 'mask A' }, { data: b.data, label: undefined, name: 'mask B' },
-    a.shapeZYX, a.spacingZYX, 0);
-}
-
 /**
  * DeepMind's surface distances of two binary masks (`surface_distance.compute_surface_distances(
  * mask_gt=b, mask_pred=a, spacing_mm=spacingZYX)`): every surfel of each mask with its area and its
@@ -223,7 +216,7 @@ function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
  * ```
  */
 export function surfaceDistancesDeepMind(a: VolumeZYX, b: VolumeZYX): DeepMindSurfaceDistances {
-  return deepMindSurfaceDistancesOfPair(pairOf(a, b));
+  return deepMindSurfaceDistancesOfPair(binaryMaskPair(a, b, 0));
 }
 
 /**
@@ -247,7 +240,7 @@ export function surfaceDistancesDeepMind(a: VolumeZYX, b: VolumeZYX): DeepMindSu
  */
 export function hausdorffPercentileDeepMindMm(a: VolumeZYX, b: VolumeZYX, percent = 95): number {
   checkPercent(percent);
-  return deepMindMetricsOfPair(pairOf(a, b), percent).hdPercentileMm;
+  return deepMindMetricsOfPair(binaryMaskPair(a, b, 0), percent).hdPercentileMm;
 }
 
 /**
@@ -280,5 +273,5 @@ export function averageSurfaceDistancesDeepMindMm(a: VolumeZYX, b: VolumeZYX): {
  * ```
  */
 export function averageSymmetricSurfaceDistanceDeepMindMm(a: VolumeZYX, b: VolumeZYX): number {
-  return deepMindMetricsOfPair(pairOf(a, b)).assdMm;
+  return deepMindMetricsOfPair(binaryMaskPair(a, b, 0)).assdMm;
 }

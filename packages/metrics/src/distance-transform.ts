@@ -1,5 +1,5 @@
-import type { VolumeZYX } from '@seahorse/io';
-import { assertValidGrid, type Shape3ZYX, type Spacing3ZYX } from './grid.js';
+import type { ShapeZYX, SpacingZYX, VolumeZYX } from '@seahorse/io';
+import { assertValidGrid } from './grid.js';
 
 /**
  * Scratch buffers for the 1-D lower-envelope pass, sized for the longest axis.
@@ -63,7 +63,7 @@ function lowerEnvelope1D(f: Float64Array, offset: number, stride: number, n: num
  * ```
  */
 export function squaredDistanceTransformMm(
-  sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
+  sites: ArrayLike<number>, shapeZYX: ShapeZYX, spacingZYX: SpacingZYX,
 ): Float64Array {
   const [nz, ny, nx] = shapeZYX;
   const [sz, sy, sx] = spacingZYX;

@@ -1,11 +1,6 @@
 import type { VolumeZYX } from '@seahorse/io';
 import { MetricsError } from './errors.js';
 
-/** `[z, y, x]` voxel counts. */
-export type Shape3ZYX = readonly [z: number, y: number, x: number];
-/** `[z, y, x]` voxel spacing in mm. */
-export type Spacing3ZYX = readonly [z: number, y: number, x: number];
-
 /**
  * Checks that a volume's shape and spacing are usable: positive integer sizes whose product is
  * `data.length`, and finite positive spacings.

@@ -1,6 +1,6 @@
 // Public API of @seahorse/metrics: InnerEye's segmentation metrics and reports.
 export { MetricsError, type MetricsErrorCode } from './errors.js';
-export { assertValidGrid, assertSameGrid, type Shape3ZYX, type Spacing3ZYX } from './grid.js';
+export { assertValidGrid, assertSameGrid } from './grid.js';
 export { squaredDistanceTransformMm, distanceTransformMm } from './distance-transform.js';
 export { contourMask, type Connectivity } from './contour.js';
 export {

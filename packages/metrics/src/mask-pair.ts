@@ -1,6 +1,6 @@
-import type { VoxelArray } from '@seahorse/io';
+import type { ShapeZYX, SpacingZYX, VolumeZYX, VoxelArray } from '@seahorse/io';
 import { MetricsError } from './errors.js';
-import type { Shape3ZYX, Spacing3ZYX } from './grid.js';
+import { assertSameGrid } from './grid.js';
 
 /**
  * Where one of the two masks of a pair comes from.
@@ -26,17 +26,17 @@ export interface CroppedMaskPair {
   /** `1` where B. */
   readonly b: Uint8Array;
   /** Crop size `[Z, Y, X]` (all 0 when both masks are empty). */
-  readonly shapeZYX: Shape3ZYX;
+  readonly shapeZYX: ShapeZYX;
   /** Index of the crop's first voxel in the image, `[z, y, x]`. */
-  readonly originZYX: Shape3ZYX;
-  readonly spacingZYX: Spacing3ZYX;
+  readonly originZYX: ShapeZYX;
+  readonly spacingZYX: SpacingZYX;
   /** `|A|`, `|B|`, `|A∩B|` in voxels, over the whole image. */
   readonly countA: number;
   readonly countB: number;
   readonly intersection: number;
 }
 
-function notBinary(src: MaskSource, value: number, index: number, shapeZYX: Shape3ZYX): MetricsError {
+function notBinary(src: MaskSource, value: number, index: number, shapeZYX: ShapeZYX): MetricsError {
   const nx = shapeZYX[2];
   const ny = shapeZYX[1];
   const x = index % nx;
@@ -68,7 +68,7 @@ function spanIsZero(data: VoxelArray, words: Uint32Array | undefined, start: num
 }
 
 /** Throws `NOT_BINARY` for the first value of a binary source that is not 0 or 1. */
-function validateBinary(src: MaskSource, shapeZYX: Shape3ZYX): void {
+function validateBinary(src: MaskSource, shapeZYX: ShapeZYX): void {
   const d = src.data;
   const words = wordsOf(d);
   const step = 256;
@@ -95,7 +95,7 @@ function maskAt(data: VoxelArray, label: number | undefined, i: number): number 
  * @throws MetricsError `NOT_BINARY` when a binary source holds a value other than 0 or 1.
  */
 export function cropMaskPair(
-  srcA: MaskSource, srcB: MaskSource, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, margin = 1,
+  srcA: MaskSource, srcB: MaskSource, shapeZYX: ShapeZYX, spacingZYX: SpacingZYX, margin = 1,
 ): CroppedMaskPair {
   const [nz, ny, nx] = shapeZYX;
   if (srcA.label === undefined) validateBinary(srcA, shapeZYX);
@@ -167,4 +167,17 @@ export function cropMaskPair(
     }
   }
   return { a, b, shapeZYX: [cz, cy, cx], originZYX: [bz0, by0, bx0], spacingZYX, countA, countB, intersection };
+}
+
+/**
+ * The cropped pair of two binary masks (values 0/1) on the same grid, named `'mask A'` and
+ * `'mask B'` in errors: the first step of every pairwise metric.
+ * @param margin - See {@link cropMaskPair}. Default 1 (the contour rules need it); 0 for metrics
+ *   that only count voxels or pad the crop themselves.
+ * @throws MetricsError `NOT_BINARY`, `SHAPE_MISMATCH`, `SPACING_MISMATCH`, `BAD_SHAPE`, `BAD_SPACING`.
+ */
+export function binaryMaskPair(a: VolumeZYX, b: VolumeZYX, margin = 1): CroppedMaskPair {
+  assertSameGrid(a, b, 'mask A', 'mask B');
+  return cropMaskPair({ data: a.data, label: undefined, name: 'mask A' }, { data: b.data, label: undefined, name: 'mask B' },
+    a.shapeZYX, a.spacingZYX, margin);
 }

@@ -2,7 +2,7 @@ import type { VolumeZYX } from '@seahorse/io';
 import { contourMask } from './contour.js';
 import { squaredDistanceTransformMm } from './distance-transform.js';
 import { assertSameGrid } from './grid.js';
-import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
+import { binaryMaskPair, cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
 import { quantileLinear } from './numpy-sum.js';
 
 /**
@@ -41,12 +41,6 @@ export function monaiMetricsOfPair(pair: CroppedMaskPair, percentile = 95): { hd
   return { hdPercentileMm: hd, assdMm: sum / (aToB.length + bToA.length) };
 }
 
-function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
-  assertSameGrid(a, b, 'mask A', 'mask B');
-  return cropMaskPair({ data: a.data, label: undefined, name: 'mask A' }, { data: b.data, label: undefined, name: 'mask B' },
-    a.shapeZYX, a.spacingZYX);
-}
-
 /**
  * Percentile Hausdorff distance in MONAI's convention (`compute_hausdorff_distance(percentile=95,
  * directed=False, spacing)`): `max(q95(d_{A→B}), q95(d_{B→A}))` over edge voxels, with linear
@@ -64,7 +58,7 @@ function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
  * ```
  */
 export function hausdorffPercentileMonaiMm(a: VolumeZYX, b: VolumeZYX, percentile = 95): number {
-  return monaiMetricsOfPair(pairOf(a, b), percentile).hdPercentileMm;
+  return monaiMetricsOfPair(binaryMaskPair(a, b), percentile).hdPercentileMm;
 }
 
 /**
@@ -81,7 +75,7 @@ export function hausdorffPercentileMonaiMm(a: VolumeZYX, b: VolumeZYX, percentil
  * ```
  */
 export function averageSymmetricSurfaceDistanceMonaiMm(a: VolumeZYX, b: VolumeZYX): number {
-  return monaiMetricsOfPair(pairOf(a, b)).assdMm;
+  return monaiMetricsOfPair(binaryMaskPair(a, b)).assdMm;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Shape3ZYX, Spacing3ZYX } from './grid.js';
+import type { ShapeZYX, SpacingZYX } from '@seahorse/io';
 
 const f32 = Math.fround;
 
@@ -111,7 +111,7 @@ function voronoiF64(f: Float64Array, offset: number, stride: number, n: number, 
 
 /** The squared Maurer transform in float32 (`single`) or float64. */
 function maurerSquared(
-  single: boolean, sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX, originZYX: Shape3ZYX,
+  single: boolean, sites: ArrayLike<number>, shapeZYX: ShapeZYX, spacingZYX: SpacingZYX, originZYX: ShapeZYX,
 ): Float64Array {
   const [nz, ny, nx] = shapeZYX;
   const [sz, sy, sx] = spacingZYX;
@@ -151,8 +151,8 @@ function maurerSquared(
  * ```
  */
 export function simpleItkMaurerDistanceMm(
-  sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
-  originZYX: Shape3ZYX = [0, 0, 0],
+  sites: ArrayLike<number>, shapeZYX: ShapeZYX, spacingZYX: SpacingZYX,
+  originZYX: ShapeZYX = [0, 0, 0],
 ): Float64Array {
   const f = maurerSquared(true, sites, shapeZYX, spacingZYX, originZYX);
   const fltMax = 3.4028234663852886e38;
@@ -175,8 +175,8 @@ export function simpleItkMaurerDistanceMm(
  * ```
  */
 export function simpleItkMaurerSquaredDistanceF64Mm2(
-  sites: ArrayLike<number>, shapeZYX: Shape3ZYX, spacingZYX: Spacing3ZYX,
-  originZYX: Shape3ZYX = [0, 0, 0],
+  sites: ArrayLike<number>, shapeZYX: ShapeZYX, spacingZYX: SpacingZYX,
+  originZYX: ShapeZYX = [0, 0, 0],
 ): Float64Array {
   return maurerSquared(false, sites, shapeZYX, spacingZYX, originZYX);
 }

@@ -1,8 +1,7 @@
 import type { VolumeZYX } from '@seahorse/io';
 import { contourMask } from './contour.js';
 import { squaredDistanceTransformMm } from './distance-transform.js';
-import { assertSameGrid } from './grid.js';
-import { cropMaskPair, type CroppedMaskPair } from './mask-pair.js';
+import { binaryMaskPair, type CroppedMaskPair } from './mask-pair.js';
 import { numpySum, numpySumFloat32 } from './numpy-sum.js';
 import { simpleItkMaurerDistanceMm, simpleItkMaurerSquaredDistanceF64Mm2 } from './simpleitk-maurer.js';
 
@@ -101,12 +100,6 @@ export function innerEyeDistancesOfPair(
   return { hausdorffMm: Math.sqrt(max2), meanDistanceMm: count === 0 ? NaN : sum / count };
 }
 
-function pairOf(a: VolumeZYX, b: VolumeZYX): CroppedMaskPair {
-  assertSameGrid(a, b, 'mask A', 'mask B');
-  return cropMaskPair({ data: a.data, label: undefined, name: 'mask A' }, { data: b.data, label: undefined, name: 'mask B' },
-    a.shapeZYX, a.spacingZYX);
-}
-
 /** InnerEye's empty-mask rule applied to a cropped pair. */
 export function overlapAndDistanceOfPair(
   pair: CroppedMaskPair, arithmetic: DistanceArithmetic = 'simpleitk',
@@ -134,9 +127,7 @@ export function overlapAndDistanceOfPair(
  * ```
  */
 export function diceNumeric(a: VolumeZYX, b: VolumeZYX): number {
-  assertSameGrid(a, b, 'mask A', 'mask B');
-  const pair = cropMaskPair({ data: a.data, label: undefined, name: 'mask A' },
-    { data: b.data, label: undefined, name: 'mask B' }, a.shapeZYX, a.spacingZYX, 0);
+  const pair = binaryMaskPair(a, b, 0);
   return diceFromCounts(pair.countA, pair.countB, pair.intersection);
 }
 
@@ -158,7 +149,7 @@ export function diceNumeric(a: VolumeZYX, b: VolumeZYX): number {
  * ```
  */
 export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk'): number {
-  return overlapAndDistanceOfPair(pairOf(a, b), arithmetic).HausdorffDistance_mm;
+  return overlapAndDistanceOfPair(binaryMaskPair(a, b), arithmetic).HausdorffDistance_mm;
 }
 
 /**
@@ -179,7 +170,7 @@ export function hausdorffDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: Dist
  * ```
  */
 export function meanDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk'): number {
-  return overlapAndDistanceOfPair(pairOf(a, b), arithmetic).MeanDistance_mm;
+  return overlapAndDistanceOfPair(binaryMaskPair(a, b), arithmetic).MeanDistance_mm;
 }
 
 /**
@@ -193,5 +184,5 @@ export function meanDistanceMm(a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceA
 export function overlapAndDistance(
   a: VolumeZYX, b: VolumeZYX, arithmetic: DistanceArithmetic = 'simpleitk',
 ): OverlapAndDistance {
-  return overlapAndDistanceOfPair(pairOf(a, b), arithmetic);
+  return overlapAndDistanceOfPair(binaryMaskPair(a, b), arithmetic);
 }

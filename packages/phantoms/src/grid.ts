@@ -3,14 +3,15 @@
  * orientations, optionally tilted obliquely) and the affine that centres the head in the field of view.
  */
 
-import type { Mat4, ShapeXYZ } from '@seahorse/io';
+import { multiply3, type GridXYZ, type ShapeXYZ } from '@seahorse/io';
 import type { PhantomAnatomy } from './anatomy.js';
 import type { Random } from './random.js';
 
-/** A voxel grid: shape and voxel→world affine (float64 row-major 4×4, RAS+ mm). */
-export interface PhantomGrid {
-  readonly shapeXYZ: ShapeXYZ;
-  readonly affine: Mat4;
+/**
+ * A phantom's voxel grid: `@seahorse/io`'s `GridXYZ` (shape and voxel→world affine, float64
+ * row-major 4×4, RAS+ mm) with how it was drawn.
+ */
+export interface PhantomGrid extends GridXYZ {
   /** Voxel spacing along the voxel axes x, y, z, in mm. */
   readonly spacingXYZ: readonly [number, number, number];
   /** Tilt away from the nearest axis-aligned orientation, in degrees (0 = not oblique). */
@@ -38,17 +39,8 @@ export interface GridOptions {
   fixedShapeXYZ?: ShapeXYZ;
 }
 
+/** A row-major 3×3 as nine numbers. */
 type M3 = [number, number, number, number, number, number, number, number, number];
-
-function mul3(a: M3, b: M3): M3 {
-  const out = new Array<number>(9).fill(0) as M3;
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
-    let s = 0;
-    for (let k = 0; k < 3; k++) s += a[3 * r + k]! * b[3 * k + c]!;
-    out[3 * r + c] = s;
-  }
-  return out;
-}
 
 function rotation(axis: 0 | 1 | 2, rad: number): M3 {
   const c = Math.cos(rad), s = Math.sin(rad);
@@ -89,12 +81,12 @@ export function sampleGrid(rng: Random, anatomy: PhantomAnatomy, options: GridOp
   const perm = PERMUTATIONS[rng.int(PERMUTATIONS.length)]!;
   const direction = new Array<number>(9).fill(0) as M3;
   for (let i = 0; i < 3; i++) direction[3 * perm[i]! + i] = rng.next() < 0.5 ? -1 : 1;
-  let tilted = direction;
+  let tilted: ArrayLike<number> = direction;
   let obliqueDeg = 0;
   if (rng.next() < 0.6) {
     const angles = [rng.uniform(-maxTilt, maxTilt), rng.uniform(-maxTilt, maxTilt), rng.uniform(-maxTilt, maxTilt)];
-    const rot = mul3(mul3(rotation(2, angles[2]!), rotation(1, angles[1]!)), rotation(0, angles[0]!));
-    tilted = mul3(rot, direction);
+    const rot = multiply3(multiply3(rotation(2, angles[2]!), rotation(1, angles[1]!)), rotation(0, angles[0]!));
+    tilted = multiply3(rot, direction);
     obliqueDeg = Math.max(...angles.map((a) => Math.abs((a * 180) / Math.PI)));
   }
   const [ha, hb, hc] = anatomy.headSemiAxesRAS;

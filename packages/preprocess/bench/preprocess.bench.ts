@@ -2,8 +2,8 @@
 // MriWindow on a real 256³ volume vs the numpy reference, and resampling to 1 mm vs SimpleITK,
 // measured in the same run; prints medians and ratios.
 import { performance } from 'node:perf_hooks';
-import { readNifti } from '@seahorse/io';
-import { gridOf, gridWithSpacing, mriWindow, resampleToGrid } from '@seahorse/preprocess';
+import { gridOf, readNifti } from '@seahorse/io';
+import { gridWithSpacing, mriWindow, resampleToGrid } from '@seahorse/preprocess';
 import { runPythonReference, sharedPath } from '@seahorse/testkit';
 
 const RUNS = 3;

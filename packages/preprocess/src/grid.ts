@@ -1,24 +1,12 @@
-import type { Mat4, ShapeXYZ, VolumeXYZ } from '@seahorse/io';
-import { assertValidAffine, spacingXYZOf } from './affine.js';
+import { spacingXYZ as spacingOfAffine, type GridXYZ, type ShapeXYZ } from '@seahorse/io';
 import { PreprocessError } from './errors.js';
-import { scanName } from './validate.js';
-
-/** A voxel grid without data: shape `[X, Y, Z]` and voxel-to-world affine (float64 row-major, RAS+ mm). */
-export interface GridXYZ {
-  readonly shapeXYZ: ShapeXYZ;
-  readonly affine: Mat4;
-}
+import { assertValidAffine, scanName } from './validate.js';
 
 /** Default largest number of voxels a target grid may have: 2^28 (1 GiB as float32). */
 export const DEFAULT_MAX_VOXELS = 2 ** 28;
 
-/** The grid of a volume (shape and a copy of its affine). */
-export function gridOf(volume: VolumeXYZ | GridXYZ): GridXYZ {
-  return { shapeXYZ: [...volume.shapeXYZ] as unknown as ShapeXYZ, affine: Float64Array.from(volume.affine) };
-}
-
 /**
- * Checks a target grid: positive integer shape, usable affine, and at most `maxVoxels` voxels.
+ * Checks a target grid (`@seahorse/io`'s `GridXYZ`): positive integer shape, usable affine, and at most `maxVoxels` voxels.
  * @throws PreprocessError `GRID_TOO_LARGE` (with the shape, spacing and memory it would need),
  *   `DEGENERATE_AFFINE` or `INVALID_OPTION`.
  */
@@ -30,7 +18,7 @@ export function assertGridFits(grid: GridXYZ, scan: string, maxVoxels = DEFAULT_
   assertValidAffine(grid.affine, scan, 'target grid affine');
   const n = s[0] * s[1] * s[2];
   if (n > maxVoxels) {
-    const sp = spacingXYZOf(grid.affine).map((v) => v.toPrecision(4)).join(' × ');
+    const sp = spacingOfAffine(grid.affine).map((v) => v.toPrecision(4)).join(' × ');
     throw new PreprocessError('GRID_TOO_LARGE', scan,
       `target grid [${s.join(' × ')}] at ${sp} mm has ${n} voxels (${(n * bytesPerVoxel / 2 ** 30).toFixed(1)} GiB), ` +
       `more than the limit of ${maxVoxels} voxels; use a coarser spacing or raise maxVoxels`);
@@ -48,7 +36,7 @@ export function assertGridFits(grid: GridXYZ, scan: string, maxVoxels = DEFAULT_
  * @throws PreprocessError `INVALID_OPTION` for bad spacing, `DEGENERATE_AFFINE`.
  * @example
  * ```ts
- * const iso1mm = gridWithSpacing(gridOf(t1), [1, 1, 1]);
+ * const iso1mm = gridWithSpacing(gridOf(t1), [1, 1, 1]); // gridOf from @seahorse/io
  * ```
  */
 export function gridWithSpacing(grid: GridXYZ, spacingXYZ: readonly [number, number, number], options: { scan?: string } = {}): GridXYZ {
@@ -57,7 +45,7 @@ export function gridWithSpacing(grid: GridXYZ, spacingXYZ: readonly [number, num
     throw new PreprocessError('INVALID_OPTION', scan, `spacingXYZ must be three finite positive numbers in mm, got [${spacingXYZ.join(', ')}]`);
   }
   assertValidAffine(grid.affine, scan);
-  const old = spacingXYZOf(grid.affine);
+  const old = spacingOfAffine(grid.affine);
   const a = grid.affine;
   const out = new Float64Array(16);
   out[15] = 1;

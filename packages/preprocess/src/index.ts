@@ -1,4 +1,4 @@
-// Public API of @seahorse/preprocess.
+// Public API of @seahorse/preprocess. Geometry (orientation, spacing, matrices, grids) is @seahorse/io's.
 export { PreprocessError, DEFAULT_SCAN_NAME, type PreprocessErrorCode } from './errors.js';
 export { otsuThreshold, histogramEdgesFloat32, OTSU_BINS } from './otsu.js';
 export { midpointPercentilesInPlace } from './percentiles.js';
@@ -10,14 +10,7 @@ export {
 export { trimmedNorm, trimmedNormVolume, type TrimmedNormOptions, type TrimmedNormResult } from './trimmed-norm.js';
 export { zScore, zScoreVolume, type ZScoreResult } from './z-score.js';
 export { normaliseIntensity, intensityNormalisationSchema, type IntensityNormalisation } from './normalise.js';
-export { multiplyAffine, invertAffine, assertValidAffine, spacingXYZOf } from './affine.js';
-export {
-  reorient, orientationOf, orientationCodesOf, parseOrientationCodes, orientationToCodes,
-  type OrientationCodes, type AxisOrientation,
-} from './orientation.js';
-export { pad, padToMultiple, crop, cropPadding, splitPadding, type PadPlacement, type PadOptions, type PaddingXYZ } from './pad-crop.js';
-export { gridOf, gridWithSpacing, assertGridFits, DEFAULT_MAX_VOXELS, type GridXYZ } from './grid.js';
+export { reorient } from './reorient.js';
+export { gridWithSpacing, assertGridFits, DEFAULT_MAX_VOXELS } from './grid.js';
 export { resampleToGrid, resampleToSpacing, voxelToVoxel, type Interpolation, type ResampleOptions } from './resample.js';
-export { posteriorsToNativeLabels, type PosteriorsCXYZ } from './inverse.js';
 export { toModelSpace, type ModelSpace, type ModelSpaceResult } from './model-space.js';
-export { mapKeys } from './map-keys.js';

@@ -1,9 +1,7 @@
-import type { VolumeXYZ } from '@seahorse/io';
+import { orientationCodes, spacingXYZ, type VolumeXYZ } from '@seahorse/io';
 import { describe, expect, it } from 'vitest';
-import { posteriorsToNativeLabels } from './inverse.js';
 import { toModelSpace } from './model-space.js';
-import { orientationCodesOf } from './orientation.js';
-import { spacingXYZOf } from './affine.js';
+import { nativeLabelsViaResample } from './native-labels.test-helpers.js';
 
 // LIA, 1 × 1 × 2 mm, oblique by a small rotation about the world z axis
 function labelVolume(): VolumeXYZ<Uint8Array> {
@@ -19,14 +17,14 @@ function labelVolume(): VolumeXYZ<Uint8Array> {
 describe('toModelSpace and back', () => {
   it('reorients without interpolation when the spacing already matches, and one-hot posteriors map back to the exact labels', () => {
     const seg = labelVolume();
-    expect(orientationCodesOf(seg.affine)).toBe('LIA');
+    expect(orientationCodes(seg.affine)).toBe('LIA');
     const { volume, nativeGrid, lossless } = toModelSpace(seg, { orientation: 'RAS', spacingXYZ: [1, 2, 1] });
     expect(lossless).toBe(true);
-    expect(orientationCodesOf(volume.affine)).toBe('RAS');
+    expect(orientationCodes(volume.affine)).toBe('RAS');
     const n = volume.data.length;
     const post = new Float32Array(3 * n);
     for (let i = 0; i < n; i++) post[volume.data[i]! * n + i] = 1;
-    const back = posteriorsToNativeLabels({ data: post, channels: 3, shapeXYZ: volume.shapeXYZ, affine: volume.affine }, nativeGrid);
+    const back = nativeLabelsViaResample(post, 3, volume, nativeGrid);
     expect(back.shapeXYZ).toEqual(seg.shapeXYZ);
     expect(Array.from(back.affine)).toEqual(Array.from(seg.affine));
     expect(Array.from(back.data)).toEqual(Array.from(seg.data));
@@ -36,8 +34,8 @@ describe('toModelSpace and back', () => {
     const seg = labelVolume();
     const { volume, lossless } = toModelSpace(seg, { orientation: 'LPS', spacingXYZ: [0.5, 0.5, 0.5] }, { interpolation: 'label-linear' });
     expect(lossless).toBe(false);
-    expect(orientationCodesOf(volume.affine)).toBe('LPS');
-    spacingXYZOf(volume.affine).forEach((v) => expect(v).toBeCloseTo(0.5, 12));
+    expect(orientationCodes(volume.affine)).toBe('LPS');
+    spacingXYZ(volume.affine).forEach((v) => expect(v).toBeCloseTo(0.5, 12));
     // L <- old x (9 × 1 mm), P <- old z flipped (5 × 2 mm), S <- old y flipped (7 × 1 mm)
     expect(volume.shapeXYZ).toEqual([18, 20, 14]);
     expect(new Set(volume.data)).toEqual(new Set([0, 1, 2]));

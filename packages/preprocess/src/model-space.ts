@@ -1,8 +1,6 @@
-import type { VolumeXYZ } from '@seahorse/io';
-import { spacingXYZOf } from './affine.js';
+import { gridOf, spacingXYZ, type GridXYZ, type OrientationCodes, type VolumeXYZ } from '@seahorse/io';
 import { PreprocessError } from './errors.js';
-import { gridOf, type GridXYZ } from './grid.js';
-import { reorient, type OrientationCodes } from './orientation.js';
+import { reorient } from './reorient.js';
 import { resampleToSpacing, type Interpolation } from './resample.js';
 import { scanName } from './validate.js';
 
@@ -18,7 +16,10 @@ export interface ModelSpace {
 export interface ModelSpaceResult {
   /** The volume on the model's grid. */
   volume: VolumeXYZ;
-  /** The scan's own grid, to map predictions back with {@link posteriorsToNativeLabels}. */
+  /**
+   * The scan's own grid, to map predictions back onto: each posterior channel with
+   * {@link resampleToGrid} (linear), or with {@link reorient} to the native codes when `lossless`.
+   */
   nativeGrid: GridXYZ;
   /** True when the volume was only reoriented (no interpolation: spacing already matched within `spacingTolerance`). */
   lossless: boolean;
@@ -36,8 +37,8 @@ export interface ModelSpaceResult {
  * @example
  * ```ts
  * const { volume, nativeGrid } = toModelSpace(t1, { orientation: 'RAS', spacingXYZ: [1, 1, 1] }, { scan: 'sub-01' });
- * // ... normalise, infer -> posteriors on volume's grid ...
- * const seg = posteriorsToNativeLabels(posteriors, nativeGrid);
+ * // ... normalise, infer -> one posterior channel per class on volume's grid ...
+ * const back = resampleToGrid(channel, nativeGrid, { interpolation: 'linear' }); // then argmax over channels
  * ```
  */
 export function toModelSpace(volume: VolumeXYZ, space: ModelSpace,
@@ -47,7 +48,7 @@ export function toModelSpace(volume: VolumeXYZ, space: ModelSpace,
   if (!(tol >= 0)) throw new PreprocessError('INVALID_OPTION', scan, `toModelSpace option 'spacingTolerance' = ${tol} is invalid: use a number ≥ 0`);
   const nativeGrid = gridOf(volume);
   const oriented = reorient(volume, space.orientation, { scan });
-  const spacing = spacingXYZOf(oriented.affine);
+  const spacing = spacingXYZ(oriented.affine);
   if (spacing.every((s, d) => Math.abs(s - space.spacingXYZ[d]!) <= tol)) return { volume: oriented, nativeGrid, lossless: true };
   const resampled = resampleToSpacing(oriented, space.spacingXYZ, {
     scan, ...(options.interpolation ? { interpolation: options.interpolation } : {}),

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Mat4, ShapeXYZ, VolumeXYZ, VoxelArray } from '@seahorse/io';
+import { gridOf, type GridXYZ, type Mat4, type ShapeXYZ, type VolumeXYZ, type VoxelArray } from '@seahorse/io';
 import { describeWithSharedData, readNpy, runPythonReference, sharedPath } from '@seahorse/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreprocessError } from './errors.js';
-import { gridOf, gridWithSpacing, type GridXYZ } from './grid.js';
-import { posteriorsToNativeLabels } from './inverse.js';
+import { gridWithSpacing } from './grid.js';
+import { nativeLabelsViaResample } from './native-labels.test-helpers.js';
 import { resampleToGrid, resampleToSpacing, voxelToVoxel, type Interpolation } from './resample.js';
 
 const eye = () => Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
@@ -67,7 +67,7 @@ describe('resampling (unit)', () => {
     const c0 = [1, 1, 0, 0, 0, 0.2];
     const c1 = [0, 0, 0.5, 1, 0, 0.8];
     const c2 = [0, 0, 0.5, 0, 1, 0];
-    const seg = posteriorsToNativeLabels({ data: Float32Array.from([...c0, ...c1, ...c2]), channels: 3, shapeXYZ: [6, 1, 1], affine: model }, native);
+    const seg = nativeLabelsViaResample(Float32Array.from([...c0, ...c1, ...c2]), 3, { shapeXYZ: [6, 1, 1], affine: model }, native);
     // model 0 -> class 0; model 2 -> tie of classes 1 and 2 -> 1 (first); model 4 -> 2; model 6 is outside [-0.5, 5.5) -> 0
     expect(Array.from(seg.data)).toEqual([0, 1, 2, 0]);
     expect(seg.affine).toEqual(native.affine);
@@ -222,8 +222,8 @@ describeWithSharedData('resampling parity with SimpleITK ResampleImageFilter', [
     const r = ref.posteriors[0]!;
     const post = readNpy(r.posteriors);
     const nativeGrid: GridXYZ = { shapeXYZ: r.shapeXYZ, affine: mat(r.affine) };
-    const seg = posteriorsToNativeLabels({ data: post.data as Float32Array, channels: post.shape[0]!, shapeXYZ: r.modelShapeXYZ,
-      affine: mat(r.modelAffine) }, nativeGrid, { scan: 'colin27 hippocampus' });
+    const seg = nativeLabelsViaResample(post.data as Float32Array, post.shape[0]!, { shapeXYZ: r.modelShapeXYZ, affine: mat(r.modelAffine) },
+      nativeGrid, 'colin27 hippocampus');
     expect(seg.shapeXYZ).toEqual(r.shapeXYZ);
     expect(Array.from(seg.affine)).toEqual(Array.from(nativeGrid.affine));
     expect(seg.kind).toBe('label');

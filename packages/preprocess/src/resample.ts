@@ -1,11 +1,10 @@
-import type { Mat4, VolumeXYZ, VoxelArray } from '@seahorse/io';
+import { gridOf, invertAffine, multiplyAffine, type GridXYZ, type Mat4, type VolumeXYZ, type VoxelArray } from '@seahorse/io';
 import { z } from 'zod';
-import { invertAffine, multiplyAffine } from './affine.js';
 import { bsplineCoefficientsXYZ, bsplineSupport } from './bspline.js';
 import { PreprocessError } from './errors.js';
-import { assertGridFits, DEFAULT_MAX_VOXELS, gridOf, gridWithSpacing, type GridXYZ } from './grid.js';
+import { assertGridFits, DEFAULT_MAX_VOXELS, gridWithSpacing } from './grid.js';
 import { parseOptions } from './options.js';
-import { assertFiniteVoxels, assertShapeMatchesData, scanName, toFloat32 } from './validate.js';
+import { assertFiniteVoxels, assertShapeMatchesData, scanName, toFloat32, withPreprocessErrors } from './validate.js';
 
 /**
  * How voxel values are interpolated:
@@ -37,9 +36,10 @@ const resampleOptionsSchema = z.object({
 
 /**
  * The 3×4 map from output voxel index to input continuous voxel index, `inv(input.affine) · output.affine`.
+ * @throws PreprocessError `DEGENERATE_AFFINE` when the input affine is not usable.
  */
 export function voxelToVoxel(input: Mat4, output: Mat4, scan: string): Mat4 {
-  return multiplyAffine(invertAffine(input, scan), output);
+  return withPreprocessErrors(scan, () => multiplyAffine(invertAffine(input), output));
 }
 
 /** Scalars every sampling loop needs: the index map's entries and the input/output extents. */
@@ -211,7 +211,7 @@ function sampleLabelLinear(g: LoopGeometry, data: VoxelArray, out: VoxelArray, f
  * their typed array type. `kind` is kept.
  *
  * @param volume - Input volume; intensity voxels must be finite.
- * @param grid - Target {@link GridXYZ}.
+ * @param grid - Target grid (`@seahorse/io`'s `GridXYZ`).
  * @param options - {@link ResampleOptions}.
  * @throws PreprocessError `WRONG_VOLUME_KIND` for `'linear'`/`'bspline'` on labels or `'label-linear'` on images,
  *   `GRID_TOO_LARGE`, `DEGENERATE_AFFINE` (input or target), `NON_FINITE_VOXELS`, `SHAPE_MISMATCH`, `INVALID_OPTION`.

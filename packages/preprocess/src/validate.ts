@@ -1,9 +1,39 @@
-import type { VolumeXYZ, VoxelArray } from '@seahorse/io';
+import { assertUsableAffine, GeometryError, type Mat4, type VolumeXYZ, type VoxelArray } from '@seahorse/io';
 import { DEFAULT_SCAN_NAME, PreprocessError } from './errors.js';
 
 /** The scan name for messages: the caller's, or {@link DEFAULT_SCAN_NAME}. */
 export function scanName(scan: string | undefined): string {
   return scan !== undefined && scan.length > 0 ? scan : DEFAULT_SCAN_NAME;
+}
+
+/**
+ * Runs `@seahorse/io` geometry for one scan, turning its `GeometryError` into this package's error
+ * with io's message after the scan name: `BAD_AFFINE` becomes `DEGENERATE_AFFINE`,
+ * `BAD_ORIENTATION` becomes `INVALID_OPTION`. Other errors pass through.
+ * @example
+ * ```ts
+ * const have = withPreprocessErrors(scan, () => axisOrientation(volume.affine));
+ * ```
+ */
+export function withPreprocessErrors<T>(scan: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof GeometryError) {
+      throw new PreprocessError(e.code === 'BAD_ORIENTATION' ? 'INVALID_OPTION' : 'DEGENERATE_AFFINE', scan, e.message);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Checks an affine is usable (io's `assertUsableAffine`: 16 finite numbers, last row
+ * `[0, 0, 0, 1]`, not singular or nearly so).
+ * @param field - Names the matrix in the message. Default `'affine'`.
+ * @throws PreprocessError `DEGENERATE_AFFINE` naming the scan, the problem and the matrix.
+ */
+export function assertValidAffine(affine: Mat4, scan: string, field = 'affine'): void {
+  withPreprocessErrors(scan, () => assertUsableAffine(affine, field));
 }
 
 /**

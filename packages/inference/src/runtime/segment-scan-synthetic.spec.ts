@@ -2,8 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNifti, type VolumeXYZ } from '@seahorse/io';
-import { gridOf, normaliseIntensity, orientationCodesOf, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
+import { gridOf, orientationCodes, readNifti, type VolumeXYZ } from '@seahorse/io';
+import { normaliseIntensity, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
 import type { ModelManifestInput } from '../model-package/manifest.js';
 import { sha256Hex } from '@seahorse/files';
 import { loadModelPackage, writeModelManifest, type ModelPackage } from '../model-package/model-package.js';
@@ -56,7 +56,7 @@ describe('segmentScan on synthetic volumes', () => {
   it('reorients to the manifest orientation, then maps every output back to the scan grid', async () => {
     const pkg = await makePackage('ras', { preprocessing: { normalisation: { method: 'zScore' }, targetSpacingXYZ: 'native', targetOrientation: 'RAS' } });
     const scan = liaVolume();
-    expect(orientationCodesOf(scan.affine)).toBe('LIA');
+    expect(orientationCodes(scan.affine)).toBe('LIA');
     const ensemble: Ensemble = await openEnsemble(pkg);
     try {
       const r = await ensemble.segmentScan(scan, path.join(work, 'out-ras'));

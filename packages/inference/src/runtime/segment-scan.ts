@@ -1,5 +1,5 @@
-import { assertSameSpace, readNifti, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
-import { gridOf, normaliseIntensity, orientationCodesOf, reorient, resampleToGrid, toModelSpace, type GridXYZ } from '@seahorse/preprocess';
+import { assertSameSpace, gridOf, orientationCodes, readNifti, type GridXYZ, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
+import { normaliseIntensity, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
 import { argmaxClasses } from '../ensemble/aggregate.js';
 import { keepLargestComponent } from '../ensemble/largest-component.js';
 import type { ModelPackage } from '../model-package/model-package.js';
@@ -128,7 +128,7 @@ async function segmentWithWorker(
   volumes.slice(1).forEach((v, i) => assertSameSpace(reference, v, { names: [name, `${name} channel ${i + 1}`] }));
   const target = m.preprocessing.targetOrientation;
   const targetSpacing = m.preprocessing.targetSpacingXYZ;
-  const nativeCodes = orientationCodesOf(reference.affine, name);
+  const nativeCodes = orientationCodes(reference.affine);
   if (targetSpacing !== 'native') {
     // A model trained at another voxel size: into its space (reorient, resample linearly), and the
     // posteriors back onto the scan's own grid (linear, then argmax), through packages/preprocess.
@@ -180,7 +180,7 @@ async function predictAndWrite(
   let { segmentationZYX, posteriorsCZYX } = prediction;
   if (mapBack !== 'none') {
     const nativeGrid: GridXYZ = gridOf(reference);
-    const nativeCodes = orientationCodesOf(nativeGrid.affine, name);
+    const nativeCodes = orientationCodes(nativeGrid.affine);
     const modelGrid = { shapeXYZ: prepared[0]!.shapeXYZ, affine: prepared[0]!.affine };
     const k = m.classes.length;
     const [nx, ny, nz] = nativeGrid.shapeXYZ;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { VolumeXYZ, VoxelArray } from '@seahorse/io';
+import { orientationCodes, type VolumeXYZ, type VoxelArray } from '@seahorse/io';
 import { describeWithSharedData, readNpy, runPythonReference, sharedPath } from '@seahorse/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orientationCodesOf, parseOrientationCodes, reorient } from './orientation.js';
+import { reorient } from './reorient.js';
 
 const affineOf = (rows: number[][]) => Float64Array.from(rows.flat());
 
@@ -15,9 +15,9 @@ describe('reorient (unit)', () => {
     const shapeXYZ = [2, 3, 4] as const;
     const data = new Int16Array(24).map((_, i) => i);
     const vol: VolumeXYZ<Int16Array> = { data, shapeXYZ, affine, kind: 'label' };
-    expect(orientationCodesOf(affine)).toBe('LIA');
+    expect(orientationCodes(affine)).toBe('LIA');
     const ras = reorient(vol, 'RAS');
-    expect(orientationCodesOf(ras.affine)).toBe('RAS');
+    expect(orientationCodes(ras.affine)).toBe('RAS');
     expect(ras.shapeXYZ).toEqual([2, 4, 3]);
     expect(ras.kind).toBe('label');
     expect(ras.data).toBeInstanceOf(Int16Array);
@@ -31,7 +31,8 @@ describe('reorient (unit)', () => {
   });
 
   it('rejects bad codes and singular affines, naming the scan', () => {
-    expect(() => parseOrientationCodes('RAR', 'scan-1')).toThrow(/scan-1: orientation 'RAR' is invalid/);
+    const ras: VolumeXYZ = { data: new Uint8Array(8), shapeXYZ: [2, 2, 2], affine: affineOf([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), kind: 'intensity' };
+    expect(() => reorient(ras, 'RAR', { scan: 'scan-1' })).toThrow(/scan-1: orientation 'RAR' is invalid/);
     const vol: VolumeXYZ = { data: new Uint8Array(8), shapeXYZ: [2, 2, 2], affine: affineOf([[1, 0, 0, 0], [0, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1]]), kind: 'intensity' };
     expect(() => reorient(vol, 'RAS', { scan: 'flat.nii' })).toThrow(/flat\.nii: affine is singular or nearly so/);
   });
@@ -67,7 +68,7 @@ describeWithSharedData('reorientation parity with nibabel', FILES, () => {
         data: npy.data as VoxelArray, shapeXYZ: [npy.shape[2]!, npy.shape[1]!, npy.shape[0]!],
         affine: Float64Array.from(r.affine.flat()), kind: 'intensity',
       };
-      expect(orientationCodesOf(vol.affine), r.path).toBe(r.codes);
+      expect(orientationCodes(vol.affine), r.path).toBe(r.codes);
       for (const target of TARGETS) {
         const want = r.outputs[target]!;
         const ours = reorient(vol, target, { scan: r.path });
@@ -77,7 +78,7 @@ describeWithSharedData('reorientation parity with nibabel', FILES, () => {
         const wantAffine = want.affine.flat();
         const mismatch = wantAffine.map((v, i) => (v === ours.affine[i] ? null : [i, v, ours.affine[i]])).filter((x) => x);
         expect(mismatch, `${r.path} ${target} affine`).toEqual([]);
-        expect(orientationCodesOf(ours.affine)).toBe(want.codes);
+        expect(orientationCodes(ours.affine)).toBe(want.codes);
       }
     }
   });
