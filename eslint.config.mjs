@@ -7,6 +7,26 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'worker_threads', 'net', 'http', 'zlib', 'url', 'util', 'stream', 'events']
   .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 
+// Who may import whom, by nx tag (see each package.json's `nx.tags`).
+const depConstraints = [
+  { sourceTag: 'scope:testkit', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:files', onlyDependOnLibsWithTags: ['scope:testkit'] },
+  { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:preprocess', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:model-package', onlyDependOnLibsWithTags: ['scope:preprocess', 'scope:io', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:model-package', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:innereye-import', onlyDependOnLibsWithTags: ['scope:model-package', 'scope:preprocess', 'scope:io', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:metrics', 'scope:model-package', 'scope:inference', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/** The constraints with `extra` tags allowed for `sourceTag`. */
+const allowing = (sourceTag, extra) => depConstraints.map((c) =>
+  (c.sourceTag === sourceTag ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, ...extra] } : c));
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.test-results/**', '**/.tools/**', '**/.venv/**'] },
   ...tseslint.configs.recommended,
@@ -17,21 +37,14 @@ export default [
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': ['error', {
-        allow: [],
-        depConstraints: [
-          { sourceTag: 'scope:testkit', onlyDependOnLibsWithTags: [] },
-          { sourceTag: 'scope:files', onlyDependOnLibsWithTags: ['scope:testkit'] },
-          { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:preprocess', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:metrics', 'scope:inference', 'scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
-          { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
-        ],
-      }],
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints }],
+    },
+  },
+  {
+    // The runtime's parity tests run checkpoints imported through the importer; only tests may.
+    files: ['packages/inference/**/*.spec.ts', 'packages/inference/**/*.test-helpers.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: allowing('scope:inference', ['scope:innereye-import']) }],
     },
   },
   {

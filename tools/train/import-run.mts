@@ -1,5 +1,5 @@
 /**
- * Turns a training run (tools/train output) into Seahorse model packages with @seahorse/inference's
+ * Turns a training run (tools/train output) into Seahorse model packages with @seahorse/innereye-import's
  * TypeScript importer:
  *   node --conditions=@seahorse/source --import tsx tools/train/import-run.mts <run> <package> [--per-fold <dir>] [--overwrite]
  * <package> gets the whole ensemble (importInnerEyeModel on <run>/final_ensemble_model, with the
@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { importInnerEyeCheckpoint, importInnerEyeModel, type ImportOptions } from '@seahorse/inference';
+import { importInnerEyeCheckpoint, importInnerEyeModel, type ImportOptions } from '@seahorse/innereye-import';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => { const i = args.indexOf(name); if (i < 0) return false; args.splice(i, 1); return true; };

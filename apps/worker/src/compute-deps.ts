@@ -5,7 +5,7 @@ import {
   describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSubject, segmentSubject, validateSubjectInputs,
 } from '@seahorse/evaluation';
 import { writeFileAtomic, writeJsonAtomic } from '@seahorse/files';
-import type { TilingMode } from '@seahorse/inference';
+import type { TilingMode } from '@seahorse/model-package';
 import { BOXPLOT_STEMS, METRIC_COLUMNS, REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
 import { reportHtml, type CohortDeps, type StructureMetricsRow } from '@seahorse/workflows';
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readNifti, toZYX } from '@seahorse/io';
-import { importInnerEyeCheckpoint, MSD_REFERENCE_SETTINGS } from '@seahorse/inference';
+import { importInnerEyeCheckpoint, MSD_REFERENCE_SETTINGS } from '@seahorse/innereye-import';
 import { computeStructureMetrics } from '@seahorse/metrics';
 import { describeWithSharedData, sharedPath } from '@seahorse/testkit';
 import { RunFolder } from '@seahorse/workflows';

@@ -1,5 +1,6 @@
 import { GeometryError, ManifestError, NiftiFormatError, SpaceMismatchError } from '@seahorse/io';
-import { InferenceRuntimeError, ModelPackageError } from '@seahorse/inference';
+import { InferenceRuntimeError } from '@seahorse/inference';
+import { ModelPackageError } from '@seahorse/model-package';
 import { MetricsError } from '@seahorse/metrics';
 import { PreprocessError } from '@seahorse/preprocess';
 import { z } from 'zod';
@@ -16,7 +17,7 @@ const BAD_INPUT_INFERENCE_CODES = new Set(['INVALID_OPTIONS', 'INVALID_SHAPE', '
  * - `@seahorse/preprocess`: `PreprocessError` (constant image, NaN voxels, degenerate affine…);
  * - `@seahorse/metrics`: `MetricsError` except `WRITE_FAILED`;
  * - this package: `GroundTruthError`, `EvaluationOptionError`;
- * - model packages: `ModelPackageError` except `WRITE_FAILED` (a broken package fails every subject alike);
+ * - `@seahorse/model-package`: `ModelPackageError` except `WRITE_FAILED` (a broken package fails every subject alike);
  * - `@seahorse/inference`: `InferenceRuntimeError` with `INVALID_OPTIONS`, `INVALID_SHAPE`,
  *   `UNSUPPORTED_PREPROCESSING` or `MODEL_IO_MISMATCH`;
  * - zod's `ZodError` (an invalid option or document).

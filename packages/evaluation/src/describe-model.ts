@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { sha256Hex } from '@seahorse/files';
-import { loadModelPackage, tilingOptionsSchema } from '@seahorse/inference';
+import { loadModelPackage, modelFingerprint, TILING_MODES } from '@seahorse/model-package';
 import { EvaluationOptionError } from './errors.js';
 
 /** A model package as a run records it. */
@@ -22,12 +19,12 @@ export interface ModelDescription {
  */
 export async function describeModel(modelDir: string, overrides: { tiling?: string } = {}): Promise<ModelDescription> {
   const pkg = await loadModelPackage(modelDir);
-  const modes = tilingOptionsSchema.shape.mode.unwrap().options as readonly string[];
+  const modes: readonly string[] = TILING_MODES;
   if (overrides.tiling !== undefined && !modes.includes(overrides.tiling)) {
     throw new EvaluationOptionError('inference.tiling', `inference.tiling: '${overrides.tiling}' is not a tiling mode of ${pkg.folder} (one of ${modes.join(', ')})`);
   }
   return {
-    fingerprint: sha256Hex(readFileSync(path.join(pkg.folder, 'model.json'))),
+    fingerprint: await modelFingerprint(pkg),
     name: pkg.manifest.name, version: pkg.manifest.version, structures: pkg.manifest.classes.slice(1),
   };
 }

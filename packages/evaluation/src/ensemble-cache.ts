@@ -1,4 +1,5 @@
-import { loadModelPackage, openEnsemble, type Ensemble } from '@seahorse/inference';
+import { openEnsemble, type Ensemble } from '@seahorse/inference';
+import { loadModelPackage } from '@seahorse/model-package';
 
 /** Options of an {@link EnsembleCache}. */
 export interface EnsembleCacheOptions {

@@ -1,4 +1,5 @@
-import type { EnsembleProgress, SegmentScanResult, TilingMode } from '@seahorse/inference';
+import type { EnsembleProgress, SegmentScanResult } from '@seahorse/inference';
+import type { TilingMode } from '@seahorse/model-package';
 import type { EnsembleCache } from './ensemble-cache.js';
 import type { SubjectInputs } from './subject-inputs.js';
 

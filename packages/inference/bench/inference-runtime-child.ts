@@ -2,10 +2,14 @@
 // Run by inference.bench.ts:
 //   patch <onnx> <threads> <reps>
 //   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes|-] [Z,Y,X]
-// Prints one JSON line: { seconds: number[], peakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }.
+// Prints one JSON line: { seconds: number[], peakRssBytes, hostPeakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }:
+// peakRssBytes is this process's peak plus its session host's (the host holds onnxruntime's memory).
 import { writeFileSync } from 'node:fs';
 import type { ShapeZYX } from '@seahorse/io';
-import { OnnxSessionWorker, planTiling, predictEnsemble, type TilingMode } from '@seahorse/inference';
+import type { TilingMode } from '@seahorse/model-package';
+import { predictEnsemble } from '../src/ensemble/predict-ensemble.js';
+import { OnnxSessionHost } from '../src/runtime/onnx-session-host.js';
+import { planTiling } from '../src/tiling/plan.js';
 
 /** The benchmark's synthetic 'scan' (matches tools/reference/inference_runtime_bench.py). */
 function syntheticVolumeZYX([Z, Y, X]: ShapeZYX): Float32Array {
@@ -21,29 +25,33 @@ const [kind, onnx, threadsArg, ...rest] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const seconds: number[] = [];
 let extra: Record<string, unknown> = {};
+let hostPeakRssBytes = 0;
 if (kind === 'patch') {
-  const worker = await OnnxSessionWorker.start([{ name: 'full-size', path: onnx! }], { intraOpThreads: threads });
+  const host = await OnnxSessionHost.start([{ name: 'full-size', path: onnx! }], { intraOpThreads: threads });
   const shape: ShapeZYX = [128, 176, 176];
   const patch = syntheticVolumeZYX(shape);
   for (let r = 0; r < Number(rest[0] ?? 2); r++) {
     const t = performance.now();
-    await worker.run(0, patch, 1, shape);
+    await host.run(0, patch, 1, shape);
     seconds.push((performance.now() - t) / 1000);
   }
-  await worker.close();
+  hostPeakRssBytes = await host.maxRssBytes();
+  await host.close();
 } else {
   const [mode, membersArg, segOut, budget, shapeArg] = rest;
   const members = Number(membersArg);
   const shape = (shapeArg ? shapeArg.split(',').map(Number) : [176, 256, 256]) as unknown as ShapeZYX;
-  const worker = await OnnxSessionWorker.start(
+  const host = await OnnxSessionHost.start(
     Array.from({ length: members }, (_, i) => ({ name: `member${i + 1}`, path: onnx! })), { intraOpThreads: threads });
   const plan = planTiling(shape, { mode: mode as TilingMode, ...(budget && budget !== '-' ? { memoryBudgetBytes: Number(budget) } : {}) });
   const input = syntheticVolumeZYX(shape);
   const t = performance.now();
-  const r = await predictEnsemble({ worker, inputCZYX: input, inputChannels: 1, shapeZYX: shape, classes: 3, plan });
+  const r = await predictEnsemble({ runner: host, inputCZYX: input, inputChannels: 1, shapeZYX: shape, classes: 3, plan });
   seconds.push((performance.now() - t) / 1000);
-  await worker.close();
+  hostPeakRssBytes = await host.maxRssBytes();
+  await host.close();
   writeFileSync(segOut!, r.segmentationZYX);
   extra = { patchesPerMember: plan.windows.length, wholeFellBack: plan.wholeFellBack, patchZYX: plan.patchZYX };
 }
-console.log(JSON.stringify({ seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024, ...extra }));
+const ownPeakRssBytes = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify({ seconds, peakRssBytes: ownPeakRssBytes + hostPeakRssBytes, hostPeakRssBytes, ...extra }));

@@ -1,8 +1,9 @@
 // Section "inference runtime" (issue 6) of `npm run bench -- inference`.
 //
 // Network: the full-size InnerEye Hippocampus UNet3D from ../shared/models/innereye-full-size,
-// imported to ONNX. Seahorse: onnxruntime-node in a worker thread (OnnxSessionWorker), each
-// measurement in a fresh process (inference-runtime-child.ts) so its peak RSS is its own.
+// imported to ONNX. Seahorse: onnxruntime-node in a session host process (OnnxSessionHost), each
+// measurement in a fresh process (inference-runtime-child.ts) so its peak RSS is its own (that
+// process's and its session host's, added).
 // Reference: onnxruntime (Python) on the same ONNX file and thread count, a STAND-IN for PyTorch
 // CPU, which is not installed in .venv (tools/reference/inference_runtime_bench.py).
 // Environment: SEAHORSE_BENCH_THREADS (default: available parallelism), SEAHORSE_BENCH_MEMBERS
@@ -13,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, freemem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importInnerEyeCheckpoint } from '@seahorse/inference';
+import { importInnerEyeCheckpoint } from '@seahorse/innereye-import';
 import { runPythonReference, sharedDataMissing, sharedPath } from '@seahorse/testkit';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'inference-runtime-child.ts');

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importInnerEyeCheckpoint } from '@seahorse/inference';
+import { importInnerEyeCheckpoint } from '@seahorse/innereye-import';
 import { repoRoot, sharedDataMissing, sharedPath } from '@seahorse/testkit';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

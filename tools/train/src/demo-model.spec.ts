@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateSubjects, loadSubjectInputs } from '@seahorse/evaluation';
-import { loadModelPackage } from '@seahorse/inference';
+import { loadModelPackage } from '@seahorse/model-package';
 import { describeLikePandas } from '@seahorse/metrics';
 import { generatePhantomCohort } from '@seahorse/phantoms';
 import { repoRoot } from '@seahorse/testkit';

@@ -9,10 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectedUNet3DShapes, importInnerEyeCheckpoint, importInnerEyeModel, loadModelPackage, openEnsemble, readStateDict,
-  type ImportOptions,
-} from '@seahorse/inference';
+import { openEnsemble } from '@seahorse/inference';
+import { expectedUNet3DShapes, importInnerEyeCheckpoint, importInnerEyeModel, readStateDict, type ImportOptions } from '@seahorse/innereye-import';
+import { loadModelPackage } from '@seahorse/model-package';
 import { generatePhantomCohort, type PhantomCohort } from '@seahorse/phantoms';
 import { readNpy, repoRoot } from '@seahorse/testkit';
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, loadModelPackage, MSD_REFERENCE_SETTINGS, openEnsemble, type ImportOptions } from '@seahorse/inference';
+import { openEnsemble } from '@seahorse/inference';
+import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, type ImportOptions } from '@seahorse/innereye-import';
+import { loadModelPackage } from '@seahorse/model-package';
 import { SingleBar, Presets } from 'cli-progress';
 import { z } from 'zod';
 

@@ -1,4 +1,2 @@
-import { tilingOptionsSchema } from '@seahorse/inference';
-
-/** The runtime's tiling modes (stated once, in the runtime's schema). */
-export const TILING_MODES = tilingOptionsSchema.shape.mode.unwrap().options;
+/** The runtime's tiling modes (stated once, in @seahorse/model-package, which the manifest and the runtime share). */
+export { TILING_MODES } from '@seahorse/model-package';

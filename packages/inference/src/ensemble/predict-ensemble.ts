@@ -1,6 +1,5 @@
 import type { ShapeZYX } from '@seahorse/io';
-import type { OnnxSessionWorker } from '../runtime/onnx-worker.js';
-import { InferenceRuntimeError } from '../tiling/errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 import type { TilingPlan } from '../tiling/plan.js';
 import { slidingWindowInference } from '../tiling/sliding-window.js';
 import { addPosteriorsInPlace, argmaxClasses, dividePosteriorsInPlace } from './aggregate.js';
@@ -15,10 +14,21 @@ export interface EnsembleProgress {
   readonly patches: number;
 }
 
+/**
+ * What runs the members' network passes: the runtime's `OnnxSessionHost`, or anything with its
+ * `members` and `run`.
+ */
+export interface MemberRunner {
+  /** The ensemble members, in manifest order. */
+  readonly members: readonly { readonly name: string }[];
+  /** Member `member`'s posteriors `[K, Z, Y, X]` for one `[C, Z, Y, X]` block. */
+  run(member: number, inputCZYX: Float32Array, channels: number, shapeZYX: ShapeZYX): Promise<Float32Array>;
+}
+
 /** Inputs of {@link predictEnsemble}. */
 export interface PredictEnsembleInput {
-  /** A started worker whose sessions are the ensemble members, in manifest order. */
-  readonly worker: OnnxSessionWorker;
+  /** Runs the ensemble members (e.g. a started `OnnxSessionHost`), in manifest order. */
+  readonly runner: MemberRunner;
   /** Normalised network input `[Cin, Z, Y, X]` float32, x fastest. Not modified. */
   readonly inputCZYX: Float32Array;
   readonly inputChannels: number;
@@ -48,21 +58,21 @@ export interface EnsemblePrediction {
  * float32 posteriors in manifest order, divides by the member count, takes the argmax (ties to the
  * lowest class) and optionally keeps each listed class's largest 6-connected component. This is
  * InnerEye's `EnsemblePipeline` followed by `post_process`.
- * @throws InferenceRuntimeError from the worker (`WORKER_FAILED`, `MODEL_IO_MISMATCH`) or for shapes.
+ * @throws InferenceRuntimeError from the runner (`WORKER_FAILED`, `MODEL_IO_MISMATCH`, `CANCELLED`) or for shapes.
  * @example
  * const plan = planTiling([Z, Y, X], { mode: 'innereye' });
- * const { segmentationZYX } = await predictEnsemble({ worker, inputCZYX, inputChannels: 1, shapeZYX: [Z, Y, X], classes: 3, plan });
+ * const { segmentationZYX } = await predictEnsemble({ runner: host, inputCZYX, inputChannels: 1, shapeZYX: [Z, Y, X], classes: 3, plan });
  */
 export async function predictEnsemble(input: PredictEnsembleInput): Promise<EnsemblePrediction> {
-  const { worker, inputCZYX, inputChannels, shapeZYX, classes, plan } = input;
-  const members = worker.members.length;
-  if (members === 0) throw new InferenceRuntimeError('INVALID_OPTIONS', 'the worker holds no ensemble members');
+  const { runner, inputCZYX, inputChannels, shapeZYX, classes, plan } = input;
+  const members = runner.members.length;
+  if (members === 0) throw new InferenceRuntimeError('INVALID_OPTIONS', 'the runner holds no ensemble members');
   let sum: Float32Array | undefined;
   for (let m = 0; m < members; m++) {
-    const memberName = worker.members[m]!.name;
+    const memberName = runner.members[m]!.name;
     const posteriors = await slidingWindowInference(
       inputCZYX, inputChannels, classes, plan,
-      (patch, patchZYX) => worker.run(m, patch, inputChannels, patchZYX, true),
+      (patch, patchZYX) => runner.run(m, patch, inputChannels, patchZYX),
       ({ index, count }) => input.onProgress?.({ member: m + 1, members, memberName, patch: index + 1, patches: count }),
     );
     if (sum === undefined) sum = posteriors;

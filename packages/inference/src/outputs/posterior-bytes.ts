@@ -1,5 +1,5 @@
 import type { ShapeZYX } from '@seahorse/io';
-import { InferenceRuntimeError } from '../tiling/errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 import { voxelCount } from '../tiling/shape.js';
 
 /**

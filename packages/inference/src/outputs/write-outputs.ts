@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeNifti, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
-import { InferenceRuntimeError } from '../tiling/errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 import { voxelCount } from '../tiling/shape.js';
 import { normalisedEntropy, posteriorsToBytes } from './posterior-bytes.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InferenceRuntimeError } from '../tiling/errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 
 /** Options of the ONNX runtime (sessions and their worker thread), validated with zod. */
 export const runtimeOptionsSchema = z.object({

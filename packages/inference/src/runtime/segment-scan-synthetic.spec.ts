@@ -4,13 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridOf, orientationCodes, readNifti, type VolumeXYZ } from '@seahorse/io';
 import { normaliseIntensity, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
-import type { ModelManifestInput } from '../model-package/manifest.js';
 import { sha256Hex } from '@seahorse/files';
-import { loadModelPackage, writeModelManifest, type ModelPackage } from '../model-package/model-package.js';
+import { loadModelPackage, writeModelManifest, type ModelManifestInput, type ModelPackage } from '@seahorse/model-package';
 import { argmaxClasses } from '../ensemble/aggregate.js';
 import { planTiling } from '../tiling/plan.js';
 import { slidingWindowInference } from '../tiling/sliding-window.js';
-import { OnnxSessionWorker } from './onnx-worker.js';
+import { OnnxSessionHost } from './onnx-session-host.js';
 import { openEnsemble, type Ensemble } from './segment-scan.js';
 import { writeContextNetwork } from './tiny-onnx.test-helpers.js';
 
@@ -45,12 +44,12 @@ function liaVolume(): VolumeXYZ<Float32Array> {
   return { data, shapeXYZ, affine, kind: 'intensity' };
 }
 
-let worker: OnnxSessionWorker;
+let host: OnnxSessionHost;
 beforeAll(async () => {
   writeContextNetwork(onnx);
-  worker = await OnnxSessionWorker.start([{ name: 'a', path: onnx }], { intraOpThreads: 1 });
+  host = await OnnxSessionHost.start([{ name: 'a', path: onnx }], { intraOpThreads: 1 });
 });
-afterAll(async () => { await worker?.close(); });
+afterAll(async () => { await host?.close(); });
 
 describe('segmentScan on synthetic volumes', () => {
   it('reorients to the manifest orientation, then maps every output back to the scan grid', async () => {
@@ -64,7 +63,7 @@ describe('segmentScan on synthetic volumes', () => {
       const ras = normaliseIntensity(reorient(scan, 'RAS'), { method: 'zScore' });
       const [X, Y, Z] = ras.shapeXYZ;
       expect(r.networkShapeZYX).toEqual([Z, Y, X]);
-      const post = await slidingWindowInference(ras.data, 1, 3, planTiling([Z, Y, X], { patchZYX: [16, 16, 16], padMultiple: 8 }), (p, s) => worker.run(0, p, 1, s));
+      const post = await slidingWindowInference(ras.data, 1, 3, planTiling([Z, Y, X], { patchZYX: [16, 16, 16], padMultiple: 8 }), (p, s) => host.run(0, p, 1, s));
       const segRas = argmaxClasses(post, 3, [Z, Y, X]);
       const back = reorient({ data: segRas, shapeXYZ: ras.shapeXYZ, affine: ras.affine, kind: 'label' }, 'LIA');
       expect(Array.from(r.segmentationZYX)).toEqual(Array.from(back.data));
@@ -123,7 +122,7 @@ describe('segmentScan on synthetic volumes', () => {
       const [X, Y, Z] = input.shapeXYZ;
       expect(r.networkShapeZYX).toEqual([Z, Y, X]);
       expect(X * Y * Z).toBeGreaterThan(scan.data.length * 3); // really resampled to finer voxels
-      const post = await slidingWindowInference(input.data, 1, 3, planTiling([Z, Y, X], { patchZYX: [16, 16, 16], padMultiple: 8, padPlacement: 'split' }), (p, sh) => worker.run(0, p, 1, sh));
+      const post = await slidingWindowInference(input.data, 1, 3, planTiling([Z, Y, X], { patchZYX: [16, 16, 16], padMultiple: 8, padPlacement: 'split' }), (p, sh) => host.run(0, p, 1, sh));
       const n = X * Y * Z;
       const [nx, ny, nz] = scan.shapeXYZ;
       const nn = nx * ny * nz;

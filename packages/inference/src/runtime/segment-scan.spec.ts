@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithSharedData, readNpy, runPythonReference, sharedPath } from '@seahorse/testkit';
 import { readNifti } from '@seahorse/io';
-import { importInnerEyeCheckpoint, importInnerEyeModel, MSD_REFERENCE_SETTINGS } from '../checkpoint/import-innereye.js';
-import { loadModelPackage, type ModelPackage } from '../model-package/model-package.js';
+import { importInnerEyeCheckpoint, importInnerEyeModel, MSD_REFERENCE_SETTINGS } from '@seahorse/innereye-import';
+import { loadModelPackage, type ModelPackage } from '@seahorse/model-package';
 import { argmaxClasses, meanPosteriors } from '../ensemble/aggregate.js';
-import { OnnxSessionWorker } from './onnx-worker.js';
+import { OnnxSessionHost } from './onnx-session-host.js';
 import { openEnsemble, segmentScan, type Ensemble } from './segment-scan.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'seahorse-segment-'));
@@ -27,7 +27,7 @@ function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return n;
 }
 
-describeWithSharedData('parity with PyTorch on the shared checkpoints (imported to ONNX, run by the worker)', [TINY, FULL], () => {
+describeWithSharedData('parity with PyTorch on the shared checkpoints (imported to ONNX, run by the session host)', [TINY, FULL], () => {
   let tiny: ModelPackage;
   beforeAll(async () => {
     await importInnerEyeModel(sharedPath(TINY, 'final_ensemble_model'), path.join(work, 'tiny'));
@@ -37,13 +37,13 @@ describeWithSharedData('parity with PyTorch on the shared checkpoints (imported 
   it('tiny ensemble: every member within 1e-4 of PyTorch, identical member and ensemble argmax', async () => {
     const input = readNpy(sharedPath(TINY, 'reference', 'input_zyx.npy'));
     const shape = input.shape as [number, number, number];
-    const worker = await OnnxSessionWorker.start(tiny.members.map((m) => ({ name: m.name, path: m.path })), { intraOpThreads: 2 });
+    const host = await OnnxSessionHost.start(tiny.members.map((m) => ({ name: m.name, path: m.path })), { intraOpThreads: 2 });
     try {
       const ours: Float32Array[] = [];
       const refs: Float32Array[] = [];
       for (const [i, m] of tiny.members.entries()) {
         const ref = readNpy(sharedPath(TINY, 'reference', `posteriors_${m.name}.npy`)).data as Float32Array;
-        const got = await worker.run(i, input.data as Float32Array, 1, shape);
+        const got = await host.run(i, input.data as Float32Array, 1, shape);
         console.log(`tiny ${m.name}: max |posterior − PyTorch| = ${maxAbsDiff(got, ref).toExponential(2)}`);
         expect(maxAbsDiff(got, ref), m.name).toBeLessThan(1e-4);
         expect(mismatches(argmaxClasses(got, 3, shape), argmaxClasses(ref, 3, shape)), m.name).toBe(0);
@@ -52,7 +52,7 @@ describeWithSharedData('parity with PyTorch on the shared checkpoints (imported 
       }
       expect(tiny.members.map((m) => m.name)).toEqual(['OTHER_RUNS_1', 'OTHER_RUNS_2', 'OTHER_RUNS_3', 'OTHER_RUNS_4', 'last']);
       expect(mismatches(argmaxClasses(meanPosteriors(ours), 3, shape), argmaxClasses(meanPosteriors(refs), 3, shape))).toBe(0);
-    } finally { await worker.close(); }
+    } finally { await host.close(); }
   });
 
   it('full-size network: within 1e-4 of PyTorch, identical argmax', async () => {
@@ -61,13 +61,13 @@ describeWithSharedData('parity with PyTorch on the shared checkpoints (imported 
     const input = readNpy(sharedPath(FULL, 'input_zyx.npy'));
     const shape = input.shape as [number, number, number];
     const ref = readNpy(sharedPath(FULL, 'posteriors.npy')).data as Float32Array;
-    const worker = await OnnxSessionWorker.start([{ name: 'last', path: full.members[0]!.path }], { intraOpThreads: 2 });
+    const host = await OnnxSessionHost.start([{ name: 'last', path: full.members[0]!.path }], { intraOpThreads: 2 });
     try {
-      const got = await worker.run(0, input.data as Float32Array, 1, shape);
+      const got = await host.run(0, input.data as Float32Array, 1, shape);
       console.log(`full-size: max |posterior − PyTorch| = ${maxAbsDiff(got, ref).toExponential(2)}`);
       expect(maxAbsDiff(got, ref)).toBeLessThan(1e-4);
       expect(mismatches(argmaxClasses(got, 3, shape), argmaxClasses(ref, 3, shape))).toBe(0);
-    } finally { await worker.close(); }
+    } finally { await host.close(); }
   });
 });
 

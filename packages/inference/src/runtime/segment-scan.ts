@@ -1,14 +1,13 @@
-import { assertSameSpace, gridOf, orientationCodes, readNifti, type GridXYZ, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
-import { normaliseIntensity, reorient, resampleToGrid, toModelSpace } from '@seahorse/preprocess';
-import { argmaxClasses } from '../ensemble/aggregate.js';
-import { keepLargestComponent } from '../ensemble/largest-component.js';
-import type { ModelPackage } from '../model-package/model-package.js';
-import { predictEnsemble, type EnsembleProgress } from '../ensemble/predict-ensemble.js';
+import { assertSameSpace, gridOf, orientationCodes, readNifti, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
+import type { ModelPackage, TilingMode } from '@seahorse/model-package';
+import { normaliseIntensity, reorient, toModelSpace } from '@seahorse/preprocess';
+import { predictEnsemble, type EnsemblePrediction, type EnsembleProgress } from '../ensemble/predict-ensemble.js';
+import { InferenceRuntimeError } from '../errors.js';
+import { predictionOnScanGrid, type ModelToScan } from '../native-space.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
-import { InferenceRuntimeError } from '../tiling/errors.js';
-import { planTiling, type TilingMode } from '../tiling/plan.js';
-import { OnnxSessionWorker } from './onnx-worker.js';
-import type { RuntimeOptions } from './runtime-options.js';
+import { planTiling } from '../tiling/plan.js';
+import { OnnxSessionHost } from './onnx-session-host.js';
+import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
 /** Options of {@link openEnsemble}: onnxruntime settings (threads default to the manifest's `inference.threads`). */
 export type OpenEnsembleOptions = RuntimeOptions;
@@ -25,6 +24,12 @@ export interface SegmentScanOptions {
   scanName?: string;
   /** Called after every network pass (patch p of n, member m of M), e.g. to heartbeat. */
   onProgress?: (p: EnsembleProgress) => void;
+  /**
+   * Aborting it stops the scan: a running network pass is stopped at once (the session host is
+   * killed), the call rejects with `InferenceRuntimeError` `CANCELLED`, and no output file is
+   * written. The ensemble starts a fresh host on its next use.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link Ensemble.segmentScan} did. */
@@ -49,12 +54,16 @@ export interface SegmentScanResult {
 export type ScanInput = string | VolumeXYZ;
 
 /**
- * An ensemble ready to segment scans: one worker thread holding one long-lived onnxruntime session
- * per member. Create it once per process (or per Temporal worker) and reuse it for every scan.
+ * An ensemble ready to segment scans: a session host process holding one long-lived onnxruntime
+ * session per member. Create it once per process (or per Temporal worker) and reuse it for every
+ * scan. Scans may overlap; their network passes take turns (one ensemble pass at a time).
  */
 export interface Ensemble {
   readonly model: ModelPackage;
-  readonly worker: OnnxSessionWorker;
+  /** The runtime options every session was created with, defaults filled in (e.g. `runtime.intraOpThreads`). */
+  readonly runtime: ResolvedRuntimeOptions;
+  /** The session host's process id; `undefined` while none runs (after a cancelled pass, until the next scan, and after close). */
+  readonly hostPid: number | undefined;
   /**
    * Reads the scan, preprocesses it as the manifest says (orientation, normalisation), runs the
    * members in turn with the chosen tiling, averages, takes the argmax, applies the manifest's
@@ -63,36 +72,32 @@ export interface Ensemble {
    * @param scan - one NIfTI path or volume, or one per input channel (same grid).
    * A target orientation or spacing other than `'native'` is handled through `@seahorse/preprocess`
    * (model space in, posteriors back onto the scan's grid: lossless when only reoriented, linear
-   * when resampled, then argmax).
-   * @throws InferenceRuntimeError `INVALID_OPTIONS` (channel count), runtime errors; NiftiFormatError / PreprocessError /
-   *   SpaceMismatchError / NiftiWriteError from io and preprocess, each naming the file.
+   * when resampled, then argmax; see `predictionOnScanGrid`).
+   * Files are written only after the whole ensemble pass, each atomically.
+   * @throws InferenceRuntimeError `INVALID_OPTIONS` (channel count), `CANCELLED` (`options.signal`),
+   *   runtime errors; NiftiFormatError / PreprocessError / SpaceMismatchError / NiftiWriteError from
+   *   io and preprocess, each naming the file.
    */
   segmentScan(scan: ScanInput | readonly ScanInput[], outputFolder: string, options?: SegmentScanOptions): Promise<SegmentScanResult>;
-  /** Releases the sessions and stops the worker thread. */
+  /** Releases the sessions and ends the session host. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the worker and sessions for a loaded model package (`loadModelPackage`).
+ * Starts the session host and sessions for a loaded model package (`loadModelPackage`).
  * @throws InferenceRuntimeError `SESSION_FAILED` / `CUDA_UNAVAILABLE` / `INVALID_OPTIONS`.
  * @example
  * const ensemble = await openEnsemble(await loadModelPackage('models/hippocampus'), { intraOpThreads: 4 });
  * try {
- *   await ensemble.segmentScan('sub-01/t1.nii.gz', 'out/sub-01', { onProgress: (p) => heartbeat(p) });
+ *   await ensemble.segmentScan('sub-01/t1.nii.gz', 'out/sub-01', { onProgress: (p) => heartbeat(p), signal });
  * } finally { await ensemble.close(); }
  */
 export async function openEnsemble(model: ModelPackage, options: OpenEnsembleOptions = {}): Promise<Ensemble> {
   const threads = model.manifest.inference.threads;
-  const worker = await OnnxSessionWorker.start(
-    model.members.map((m) => ({ name: m.name, path: m.path })),
-    { ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...options },
-  );
-  return {
-    model,
-    worker,
-    segmentScan: (scan, outputFolder, o) => segmentWithWorker(model, worker, scan, outputFolder, o ?? {}),
-    close: () => worker.close(),
-  };
+  const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...options });
+  const ensemble = new HostedEnsemble(model, runtime);
+  await ensemble.startHost(undefined);
+  return ensemble;
 }
 
 /**
@@ -114,12 +119,50 @@ export async function segmentScan(
   }
 }
 
-async function segmentWithWorker(
-  model: ModelPackage, worker: OnnxSessionWorker, scan: ScanInput | readonly ScanInput[], outputFolder: string, options: SegmentScanOptions,
-): Promise<SegmentScanResult> {
+function cancelled(name: string, signal: AbortSignal): InferenceRuntimeError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : signal.reason === undefined ? '' : String(signal.reason);
+  return new InferenceRuntimeError('CANCELLED', `${name}: cancelled${reason ? ` (${reason})` : ''}; no output was written`);
+}
+
+function throwIfAborted(name: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelled(name, signal);
+}
+
+/** Resolves when `promise` does, or rejects with `CANCELLED` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, name: string, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  throwIfAborted(name, signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled(name, signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The scan's volumes in model space, normalised, and how that space relates to the scan's grid. */
+interface PreparedScan {
+  readonly name: string;
+  /** The first channel as read: its grid and header go into every output. */
+  readonly reference: VolumeXYZ;
+  readonly prepared: readonly VolumeXYZ<Float32Array>[];
+  readonly relation: ModelToScan;
+}
+
+function channelsOf(scan: ScanInput | readonly ScanInput[]): readonly ScanInput[] {
+  return (Array.isArray(scan) ? scan : [scan]) as readonly ScanInput[];
+}
+
+/** The scan's name in messages: `options.scanName`, else its (first) file name, else `'scan'`. */
+function scanNameOf(scan: ScanInput | readonly ScanInput[], options: SegmentScanOptions): string {
+  const first = channelsOf(scan)[0];
+  return options.scanName ?? (typeof first === 'string' ? first : 'scan');
+}
+
+/** Reads the scan's channels and brings them into the model's space, normalised (`@seahorse/preprocess`). */
+function prepareScan(model: ModelPackage, scan: ScanInput | readonly ScanInput[], options: SegmentScanOptions): PreparedScan {
   const m = model.manifest;
-  const inputs = (Array.isArray(scan) ? scan : [scan]) as readonly ScanInput[];
-  const name = options.scanName ?? (typeof inputs[0] === 'string' ? inputs[0] : 'scan');
+  const inputs = channelsOf(scan);
+  const name = scanNameOf(scan, options);
   if (inputs.length !== m.inputChannels) {
     throw new InferenceRuntimeError('INVALID_OPTIONS', `${name}: model ${m.name} takes ${m.inputChannels} input channel(s), got ${inputs.length} scan(s)`);
   }
@@ -130,32 +173,36 @@ async function segmentWithWorker(
   const targetSpacing = m.preprocessing.targetSpacingXYZ;
   const nativeCodes = orientationCodes(reference.affine);
   if (targetSpacing !== 'native') {
-    // A model trained at another voxel size: into its space (reorient, resample linearly), and the
-    // posteriors back onto the scan's own grid (linear, then argmax), through packages/preprocess.
+    // A model trained at another voxel size: into its space (reorient, resample linearly).
     const space = { orientation: target === 'native' ? nativeCodes : target, spacingXYZ: targetSpacing };
     const inModelSpace = volumes.map((v) => toModelSpace(v, space, { scan: name, interpolation: 'linear' }));
     const prepared = inModelSpace.map((r) => normaliseIntensity(r.volume, m.preprocessing.normalisation, { scan: name }));
-    return await predictAndWrite(model, worker, prepared, reference, outputFolder, options, name, inModelSpace[0]!.lossless ? 'reorient' : 'resample');
+    return { name, reference, prepared, relation: inModelSpace[0]!.lossless ? 'reorient' : 'resample' };
   }
   const reoriented = target !== 'native' && target.toUpperCase() !== nativeCodes;
   const prepared = volumes.map((v) => normaliseIntensity(reoriented ? reorient(v, target, { scan: name }) : v, m.preprocessing.normalisation, { scan: name }));
-  return await predictAndWrite(model, worker, prepared, reference, outputFolder, options, name, reoriented ? 'reorient' : 'none');
+  return { name, reference, prepared, relation: reoriented ? 'reorient' : 'none' };
+}
+
+/** Inputs of {@link predictAndWrite}. */
+interface PredictAndWriteInput {
+  readonly model: ModelPackage;
+  readonly scan: PreparedScan;
+  readonly outputFolder: string;
+  readonly options: SegmentScanOptions;
+  /** Runs the whole ensemble pass over the network input (on the ensemble's session host). */
+  readonly predict: (run: (host: OnnxSessionHost) => Promise<EnsemblePrediction>) => Promise<EnsemblePrediction>;
 }
 
 /**
- * Runs the ensemble on prepared (model-space, normalised) volumes and writes the outputs on the
- * reference scan's grid. `mapBack` says how the model grid relates to the scan's: `'none'` (the
- * same grid), `'reorient'` (axes permuted/flipped: mapped back losslessly) or `'resample'`
- * (another spacing: posteriors resampled linearly onto the scan's grid). In the last two cases the
- * segmentation is the argmax of the mapped posteriors, ties to the lowest class, with the
- * manifest's largest-component step applied again on the scan's grid.
+ * Runs the ensemble on a prepared (model-space, normalised) scan, maps the prediction back onto the
+ * scan's grid (`predictionOnScanGrid`) and writes the outputs there.
  */
-async function predictAndWrite(
-  model: ModelPackage, worker: OnnxSessionWorker, prepared: readonly VolumeXYZ<Float32Array>[], reference: VolumeXYZ,
-  outputFolder: string, options: SegmentScanOptions, name: string, mapBack: 'none' | 'reorient' | 'resample',
-): Promise<SegmentScanResult> {
+async function predictAndWrite({ model, scan, outputFolder, options, predict }: PredictAndWriteInput): Promise<SegmentScanResult> {
   const m = model.manifest;
-  const [X, Y, Z] = prepared[0]!.shapeXYZ;
+  const { prepared, reference, name } = scan;
+  const first = prepared[0]!;
+  const [X, Y, Z] = first.shapeXYZ;
   const shapeZYX: ShapeZYX = [Z, Y, X];
   const n = X * Y * Z;
   const inputCZYX = new Float32Array(m.inputChannels * n);
@@ -171,32 +218,16 @@ async function predictAndWrite(
     ...(options.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: options.memoryBudgetBytes } : {}),
     ...(options.bytesPerVoxel !== undefined ? { bytesPerVoxel: options.bytesPerVoxel } : {}),
   });
-  const lccNames = m.postprocessing.largestConnectedComponent;
-  const prediction = await predictEnsemble({
-    worker, inputCZYX, inputChannels: m.inputChannels, shapeZYX, classes: m.classes.length, plan,
-    largestComponentClasses: lccNames.map((c) => m.classes.indexOf(c)),
+  const largestComponentClasses = m.postprocessing.largestConnectedComponent.map((c) => m.classes.indexOf(c));
+  const prediction = await predict((host) => predictEnsemble({
+    runner: host, inputCZYX, inputChannels: m.inputChannels, shapeZYX, classes: m.classes.length, plan, largestComponentClasses,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  }));
+  throwIfAborted(name, options.signal);
+  const { segmentationZYX, posteriorsCZYX } = predictionOnScanGrid(prediction, {
+    modelGrid: { shapeXYZ: first.shapeXYZ, affine: first.affine }, scanGrid: gridOf(reference), relation: scan.relation,
+    classes: m.classes.length, largestComponentClasses, scanName: name,
   });
-  let { segmentationZYX, posteriorsCZYX } = prediction;
-  if (mapBack !== 'none') {
-    const nativeGrid: GridXYZ = gridOf(reference);
-    const nativeCodes = orientationCodes(nativeGrid.affine);
-    const modelGrid = { shapeXYZ: prepared[0]!.shapeXYZ, affine: prepared[0]!.affine };
-    const k = m.classes.length;
-    const [nx, ny, nz] = nativeGrid.shapeXYZ;
-    const nn = nx * ny * nz;
-    const restored = new Float32Array(k * nn);
-    for (let c = 0; c < k; c++) {
-      const channel: VolumeXYZ<Float32Array> = { data: posteriorsCZYX.subarray(c * n, (c + 1) * n).slice(), shapeXYZ: modelGrid.shapeXYZ, affine: modelGrid.affine, kind: 'intensity' };
-      // Only reoriented: lossless permutation and flips back; resampled: linear interpolation.
-      const back = mapBack === 'reorient' ? reorient(channel, nativeCodes, { scan: name }) : resampleToGrid(channel, nativeGrid, { interpolation: 'linear', scan: name });
-      restored.set(back.data, c * nn);
-    }
-    posteriorsCZYX = restored;
-    const nativeShapeZYX: ShapeZYX = [nz, ny, nx];
-    segmentationZYX = argmaxClasses(posteriorsCZYX, k, nativeShapeZYX);
-    for (const cls of m.postprocessing.largestConnectedComponent) keepLargestComponent(segmentationZYX, nativeShapeZYX, m.classes.indexOf(cls));
-  }
   const files = writeInferenceOutputs(outputFolder, { reference, segmentationZYX, posteriorsCZYX, classNames: m.classes });
   const removed: Record<string, number> = {};
   for (const [idx, count] of Object.entries(prediction.removedByLargestComponent)) removed[m.classes[Number(idx)]!] = count;
@@ -204,4 +235,73 @@ async function predictAndWrite(
     files, networkShapeZYX: shapeZYX, tiling: mode, patchesPerMember: plan.windows.length, wholeFellBack: plan.wholeFellBack,
     removedByLargestComponent: removed, segmentationZYX, posteriorsCZYX,
   };
+}
+
+/** {@link Ensemble} on an {@link OnnxSessionHost}, restarted after a cancelled (or crashed) pass. */
+class HostedEnsemble implements Ensemble {
+  private host: OnnxSessionHost | undefined;
+  private starting: Promise<OnnxSessionHost> | undefined;
+  /** Settles when the ensemble pass before the next one has ended: passes take turns. */
+  private turn: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions) {}
+
+  get hostPid(): number | undefined {
+    return this.host?.alive ? this.host.pid : undefined;
+  }
+
+  /** The running host, or a fresh one (new process, new sessions) when there is none. */
+  startHost(signal: AbortSignal | undefined): Promise<OnnxSessionHost> {
+    if (this.closed) return Promise.reject(new InferenceRuntimeError('WORKER_CLOSED', `ensemble ${this.model.manifest.name} is closed`));
+    if (this.host?.alive) return Promise.resolve(this.host);
+    this.starting ??= OnnxSessionHost.start(this.model.members.map((m) => ({ name: m.name, path: m.path })), this.runtime, signal ? { signal } : {})
+      .then((host) => { this.host = host; return host; })
+      .finally(() => { this.starting = undefined; });
+    return this.starting;
+  }
+
+  async segmentScan(scan: ScanInput | readonly ScanInput[], outputFolder: string, options: SegmentScanOptions = {}): Promise<SegmentScanResult> {
+    const { signal } = options;
+    throwIfAborted(scanNameOf(scan, options), signal);
+    const prepared = prepareScan(this.model, scan, options);
+    return predictAndWrite({
+      model: this.model, scan: prepared, outputFolder, options,
+      predict: (run) => this.exclusivePass(prepared.name, signal, run),
+    });
+  }
+
+  /**
+   * Runs one ensemble pass when the previous one has ended. If `signal` aborts while waiting, the
+   * call rejects at once; while the pass runs, the host is killed, so the pass stops at once too.
+   */
+  private async exclusivePass<T>(name: string, signal: AbortSignal | undefined, run: (host: OnnxSessionHost) => Promise<T>): Promise<T> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => { release = resolve; });
+    const previous = this.turn;
+    this.turn = previous.then(() => mine);
+    try {
+      await untilAborted(previous, name, signal);
+      const host = await this.startHost(signal);
+      throwIfAborted(name, signal);
+      const onAbort = () => void host.cancel(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await run(host);
+      } catch (err) {
+        throw signal?.aborted ? cancelled(name, signal) : err;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const host = this.host ?? (await this.starting?.catch(() => undefined));
+    this.host = undefined;
+    await host?.close();
+  }
 }

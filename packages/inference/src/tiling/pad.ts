@@ -1,14 +1,7 @@
 import type { ShapeZYX } from '@seahorse/io';
-import { InferenceRuntimeError } from './errors.js';
+import type { PadPlacement } from '@seahorse/model-package';
+import { InferenceRuntimeError } from '../errors.js';
 import { assertLengthCZYX, voxelCount } from './shape.js';
-
-/**
- * Where the padding of an axis goes.
- * - `'split'`: torchio's `EnsureShapeMultiple` → `Pad`: `ceil(p/2)` before and `floor(p/2)` after,
- *   so an odd extra voxel goes at the START (InnerEye's inference).
- * - `'end'`: all padding after the last voxel.
- */
-export type PadPlacement = 'split' | 'end';
 
 /** Padding per axis, in voxels, `[z, y, x]` order. */
 export interface PaddingZYX {

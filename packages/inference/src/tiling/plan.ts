@@ -1,32 +1,23 @@
 import type { ShapeZYX } from '@seahorse/io';
+import { PAD_PLACEMENTS, TILING_MODES, type TilingMode } from '@seahorse/model-package';
 import { z } from 'zod';
-import { InferenceRuntimeError } from './errors.js';
-import { padToMultipleZYX, paddedShapeZYX, type PaddingZYX, type PadPlacement } from './pad.js';
+import { InferenceRuntimeError } from '../errors.js';
+import { padToMultipleZYX, paddedShapeZYX, type PaddingZYX } from './pad.js';
 import { innereyeStarts, overlapStarts } from './scan-interval.js';
 import { voxelCount } from './shape.js';
 import { windowSlicesZYX, type WindowZYX } from './windows.js';
 
-/**
- * How a volume is cut into network passes.
- * - `'innereye'`: InnerEye's exact tiling (stride = patch, last patch shifted to the border,
- *   lexicographic order, later patches OVERWRITE earlier ones).
- * - `'gaussian'`: overlapping windows blended with a Gaussian importance map.
- * - `'whole'`: one pass over the whole padded volume; when that would exceed the memory budget,
- *   the largest tiles that fit, blended as in `'gaussian'`.
- */
-export type TilingMode = 'innereye' | 'gaussian' | 'whole';
-
 /** Options of {@link planTiling}, validated with zod; every field has a documented default. */
 export const tilingOptionsSchema = z.object({
   /** Tiling mode. Default `'innereye'`. */
-  mode: z.enum(['innereye', 'gaussian', 'whole']).default('innereye'),
+  mode: z.enum(TILING_MODES).default('innereye'),
   /** Largest patch `[z, y, x]` in voxels. Default InnerEye's `[128, 176, 176]`. */
   patchZYX: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
     .default([128, 176, 176]),
   /** Pad every axis to a multiple of this (the network's total downsampling). Default 16. */
   padMultiple: z.number().int().positive().default(16),
   /** Where padding goes: `'split'` (InnerEye/torchio, extra voxel at the start; default) or `'end'`. */
-  padPlacement: z.enum(['split', 'end']).default('split'),
+  padPlacement: z.enum(PAD_PLACEMENTS).default('split'),
   /** Value of padded voxels (after normalisation). Default 0. */
   padValue: z.number().finite().default(0),
   /** Fraction of overlap between neighbouring windows in `'gaussian'` mode and the `'whole'` fallback, [0, 1). Default 0.5. */
@@ -99,7 +90,7 @@ export function planTiling(shapeZYX: ShapeZYX, options: TilingOptions = {}): Til
   if (shapeZYX.length !== 3 || !shapeZYX.every((n) => Number.isInteger(n) && n > 0)) {
     throw new InferenceRuntimeError('INVALID_SHAPE', `volume shape must be 3 positive integers [z, y, x], got [${shapeZYX.join(', ')}]`);
   }
-  const padding = padToMultipleZYX(shapeZYX, o.padMultiple, o.padPlacement as PadPlacement);
+  const padding = padToMultipleZYX(shapeZYX, o.padMultiple, o.padPlacement);
   const padded = paddedShapeZYX(shapeZYX, padding);
   const base = { shapeZYX, padding, padValue: o.padValue, paddedShapeZYX: padded, sigmaScale: o.sigmaScale };
   if (o.mode === 'whole') {

@@ -1,4 +1,4 @@
-import { InferenceRuntimeError } from './errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 
 /**
  * Patch starts along one axis for InnerEye's tiling (torchio 0.18 `GridSampler` with overlap 0):

@@ -1,5 +1,5 @@
 import type { ShapeZYX } from '@seahorse/io';
-import { InferenceRuntimeError } from './errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 
 /** Number of voxels of a `[Z, Y, X]` shape. */
 export function voxelCount(shapeZYX: ShapeZYX): number {

@@ -1,5 +1,5 @@
 import { accumulatePatchCZYX, extractPatchCZYX, normaliseByWeights, overwritePatchCZYX } from './accumulate.js';
-import { InferenceRuntimeError } from './errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 import { gaussianImportanceMap } from './importance-map.js';
 import { cropPaddingCZYX, padCZYX } from './pad.js';
 import type { TilingPlan } from './plan.js';
@@ -8,7 +8,7 @@ import type { ShapeZYX } from '@seahorse/io';
 
 /**
  * One network pass: a `[Cin, Pz, Py, Px]` patch in, a `[Cout, Pz, Py, Px]` posterior patch out
- * (both x fastest). May be async (an ONNX session in a worker thread).
+ * (both x fastest). May be async (an ONNX session in the session host process).
  */
 export type PatchPredictor = (patchCZYX: Float32Array, patchZYX: ShapeZYX) => Float32Array | Promise<Float32Array>;
 

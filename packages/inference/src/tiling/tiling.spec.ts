@@ -5,7 +5,7 @@ import { cropPaddingCZYX, padCZYX, padToMultipleZYX, paddedShapeZYX } from './pa
 import { largestTileWithinBudget, planTiling } from './plan.js';
 import { innereyeStarts, overlapStarts } from './scan-interval.js';
 import { slidingWindowInference } from './sliding-window.js';
-import { InferenceRuntimeError } from './errors.js';
+import { InferenceRuntimeError } from '../errors.js';
 
 function ramp(n: number, seed = 1): Float32Array {
   const a = new Float32Array(n);

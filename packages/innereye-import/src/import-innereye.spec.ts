@@ -5,14 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readNifti } from '@seahorse/io';
 import { zScore } from '@seahorse/preprocess';
 import { describeWithSharedData, readNpy, runPythonReference, sharedPath } from '@seahorse/testkit';
-import { loadModelPackage } from '../model-package/model-package.js';
-import { argmaxClasses, countDifferences, maxAbsDiff, runOnnxOnVolume } from '../onnx/onnx-run.test-helpers.js';
-import { ArchitectureMismatchError, CheckpointReadError, ModelImportError } from './errors.js';
-import {
-  INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, importInnerEye, importInnerEyeCheckpoint, importInnerEyeModel,
-  memberNameFromCheckpointPath, type ImportProgress,
-} from './import-innereye.js';
-import { FULL_SIZE_CHECKPOINT, MSD_CHECKPOINT, SHARED_CHECKPOINTS, TINY_CONFIG, TINY_ENSEMBLE, TINY_LAST_CHECKPOINT } from './shared-checkpoints.test-helpers.js';
+import { loadModelPackage } from '@seahorse/model-package';
+import { ArchitectureMismatchError } from './architecture/errors.js';
+import { CheckpointReadError } from './checkpoint/errors.js';
+import { FULL_SIZE_CHECKPOINT, MSD_CHECKPOINT, SHARED_CHECKPOINTS, TINY_CONFIG, TINY_ENSEMBLE, TINY_LAST_CHECKPOINT } from './checkpoint/shared-checkpoints.test-helpers.js';
+import { ModelImportError } from './errors.js';
+import { importInnerEye, importInnerEyeCheckpoint, importInnerEyeModel, memberNameFromCheckpointPath, type ImportProgress } from './import-innereye.js';
+import { argmaxClasses, countDifferences, maxAbsDiff, runOnnxOnVolume } from './onnx/onnx-run.test-helpers.js';
+import { INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS } from './settings.js';
 
 /** Parity tolerance of the issue: posteriors within 1e-4 absolute of PyTorch's. */
 const POSTERIOR_ATOL = 1e-4;

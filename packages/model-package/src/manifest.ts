@@ -5,6 +5,7 @@
 
 import { intensityNormalisationSchema } from '@seahorse/preprocess';
 import { z } from 'zod';
+import { PAD_PLACEMENTS, TILING_MODES } from './vocabularies.js';
 
 /** File name of the manifest inside a model package folder. */
 export const MODEL_MANIFEST_FILE = 'model.json';
@@ -80,11 +81,11 @@ export const inferenceSchema = z.object({
    * Where the padding goes: `'split'` = InnerEye/torchio (`ceil(p/2)` before, `floor(p/2)` after);
    * `'end'` = all after the last voxel. Default `'split'`.
    */
-  padPlacement: z.enum(['split', 'end']).default('split'),
+  padPlacement: z.enum(PAD_PLACEMENTS).default('split'),
   /** Value of padded voxels, after normalisation. Default 0. */
   padValue: z.number().finite().default(0),
   /** `'innereye'` (exact, non-overlapping, last patch shifted), `'gaussian'` (overlapping, Gaussian-blended) or `'whole'` (one pass). */
-  tiling: z.enum(['innereye', 'gaussian', 'whole']),
+  tiling: z.enum(TILING_MODES),
   /** Overlap fraction for `'gaussian'` tiling, in [0, 1). Default 0.5. */
   gaussianOverlap: z.number().min(0).lt(1).default(0.5),
   /** onnxruntime intra-op threads: a count, or `'auto'` (onnxruntime's default). Default `'auto'`. */

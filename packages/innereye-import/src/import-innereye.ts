@@ -8,82 +8,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { IntensityNormalisation } from '@seahorse/preprocess';
-import {
-  MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_FORMAT_VERSION, type ModelManifest, type ModelManifestInput,
-} from '../model-package/manifest.js';
 import { sha256File, sha256Hex, writeFileAtomic } from '@seahorse/files';
-import { ModelPackageError, parseModelManifest, writeModelManifest } from '../model-package/model-package.js';
-import { buildUNet3DOnnx } from '../onnx/unet3d-onnx.js';
+import {
+  MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_FORMAT_VERSION, ModelPackageError, parseModelManifest, writeModelManifest,
+  type ModelManifest, type ModelManifestInput,
+} from '@seahorse/model-package';
+import { inferUNet3DArchitecture, type UNet3DArchitecture } from './architecture/innereye-unet3d.js';
+import { readStateDict } from './checkpoint/torch-checkpoint.js';
 import { ModelImportError } from './errors.js';
-import { inferUNet3DArchitecture, type UNet3DArchitecture } from './innereye-unet3d.js';
-import { readStateDict } from './torch-checkpoint.js';
-
-/** Settings written into `model.json`; every field can be overridden at import. */
-export interface ModelPackageSettings {
-  /** Model name. */
-  name: string;
-  /** Model version (free text). */
-  version: string;
-  /** Class names in output-channel order, background first; must match the network's class count. */
-  classes: string[];
-  preprocessing: {
-    normalisation: IntensityNormalisation;
-    /** `'native'` or [x, y, z] mm. */
-    targetSpacingXYZ: 'native' | [number, number, number];
-    /** `'native'` or axis codes such as `'RAS'`. */
-    targetOrientation: string;
-  };
-  inference: {
-    patchSizeZYX: [number, number, number];
-    padMultiple: number;
-    padPlacement: 'split' | 'end';
-    padValue: number;
-    tiling: 'innereye' | 'gaussian' | 'whole';
-    gaussianOverlap: number;
-    threads: 'auto' | number;
-  };
-  postprocessing: { largestConnectedComponent: string[] };
-}
-
-/**
- * InnerEye's Hippocampus settings (InnerEye/ML/configs/segmentation/Hippocampus.py): MriWindow
- * (sharpen 2.5, tail 1.0, output −1..1), native spacing and orientation, `innereye` tiling with
- * patch (128, 176, 176) padded to a multiple of 16 split as torchio does, mean aggregation, no
- * largest-component post-processing.
- */
-export const INNEREYE_HIPPOCAMPUS_SETTINGS: Readonly<ModelPackageSettings> = Object.freeze<ModelPackageSettings>({
-  name: 'Hippocampus',
-  version: '1',
-  classes: ['background', 'hippocampus_L', 'hippocampus_R'],
-  preprocessing: {
-    normalisation: { method: 'mriWindow', sharpen: 2.5, tail: 1.0, outputRange: [-1, 1] },
-    targetSpacingXYZ: 'native',
-    targetOrientation: 'native',
-  },
-  inference: {
-    patchSizeZYX: [128, 176, 176], padMultiple: 16, padPlacement: 'split', padValue: 0,
-    tiling: 'innereye', gaussianOverlap: 0.5, threads: 'auto',
-  },
-  postprocessing: { largestConnectedComponent: [] },
-});
-
-/**
- * Settings of the shared `msd-reference` model (trained on the MSD Task04 crops): whole-crop
- * z-score, zero padding at the end of each axis to a multiple of 8, one whole-volume pass, classes
- * background/anterior/posterior.
- */
-export const MSD_REFERENCE_SETTINGS: Readonly<ModelPackageSettings> = Object.freeze<ModelPackageSettings>({
-  name: 'msd-reference',
-  version: '1',
-  classes: ['background', 'anterior', 'posterior'],
-  preprocessing: { normalisation: { method: 'zScore' }, targetSpacingXYZ: 'native', targetOrientation: 'native' },
-  inference: {
-    patchSizeZYX: [128, 176, 176], padMultiple: 8, padPlacement: 'end', padValue: 0,
-    tiling: 'whole', gaussianOverlap: 0.5, threads: 'auto',
-  },
-  postprocessing: { largestConnectedComponent: [] },
-});
+import { buildUNet3DOnnx } from './onnx/unet3d-onnx.js';
+import { INNEREYE_HIPPOCAMPUS_SETTINGS, mergeSettings, type ModelPackageSettings, type SettingsOverrides } from './settings.js';
 
 /** A step of an import, for progress display. */
 export interface ImportProgress {
@@ -103,14 +37,7 @@ export interface ImportProgress {
 /** Options of {@link importInnerEyeModel} and {@link importInnerEyeCheckpoint}. */
 export interface ImportOptions {
   /** Overrides of the defaults (Hippocampus for a registered folder; see each function). Nested objects are merged one level deep. */
-  settings?: {
-    name?: string;
-    version?: string;
-    classes?: string[];
-    preprocessing?: Partial<ModelPackageSettings['preprocessing']>;
-    inference?: Partial<ModelPackageSettings['inference']>;
-    postprocessing?: Partial<ModelPackageSettings['postprocessing']>;
-  };
+  settings?: SettingsOverrides;
   /** Replace an existing package at the output path. Default `false` (an existing path is an error). */
   overwrite?: boolean;
   /** BatchNorm in the ONNX graph: `'node'` (default, faithful) or `'fold'` (folded into convs). */
@@ -154,17 +81,6 @@ export function memberNameFromCheckpointPath(checkpointPath: string): string {
   if (p.endsWith('/last')) p = p.slice(0, -'/last'.length);
   const name = p.replace(/\//g, '_').replace(/[^A-Za-z0-9_.-]/g, '_');
   return name.length > 0 ? name : 'member';
-}
-
-function mergeSettings(base: Readonly<ModelPackageSettings>, over: ImportOptions['settings'] = {}): ModelPackageSettings {
-  return {
-    name: over.name ?? base.name,
-    version: over.version ?? base.version,
-    classes: [...(over.classes ?? base.classes)],
-    preprocessing: { ...base.preprocessing, ...over.preprocessing },
-    inference: { ...base.inference, ...over.inference },
-    postprocessing: { ...base.postprocessing, ...over.postprocessing },
-  };
 }
 
 function draftManifest(settings: ModelPackageSettings, members: ModelManifestInput['members']): ModelManifestInput {

@@ -4,33 +4,10 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FileWriteError, sha256Hex, stringifyJson, writeFileAtomic } from '@seahorse/files';
-import { readOnnxSignature } from '../onnx/onnx-graph.js';
+import { FileWriteError, sha256File, sha256Hex, stringifyJson, writeFileAtomic } from '@seahorse/files';
+import { ModelPackageError } from './errors.js';
 import { MODEL_MANIFEST_FILE, modelManifestSchema, type EnsembleMember, type ModelManifest, type ModelManifestInput } from './manifest.js';
-
-/** Why a model package was rejected. */
-export type ModelPackageErrorCode =
-  | 'MANIFEST_MISSING'    // no model.json in the folder
-  | 'MANIFEST_NOT_JSON'   // model.json is not valid JSON
-  | 'MANIFEST_INVALID'    // model.json fails the schema (the field path and value are in the message)
-  | 'MEMBER_MISSING'      // a member's ONNX file does not exist
-  | 'HASH_MISMATCH'       // a member's sha256 differs from the manifest
-  | 'SIGNATURE_MISMATCH'  // a member's ONNX inputs/outputs do not fit the manifest's channels/classes
-  | 'WRITE_FAILED';       // the manifest could not be written
-
-/** A model package Seahorse refuses to load, with the file, field and offending value in the message. */
-export class ModelPackageError extends Error {
-  override readonly name = 'ModelPackageError';
-  constructor(
-    readonly code: ModelPackageErrorCode,
-    readonly file: string,
-    readonly field: string,
-    /** The message without the file and field prefix. */
-    readonly detail: string,
-  ) {
-    super(`${file}: ${field}: ${detail}`);
-  }
-}
+import { readOnnxSignature } from './onnx-signature.js';
 
 /** A loaded, verified model package. */
 export interface ModelPackage {
@@ -39,6 +16,11 @@ export interface ModelPackage {
   manifest: ModelManifest;
   /** Members in manifest order, with absolute ONNX paths. */
   members: (EnsembleMember & { path: string })[];
+  /**
+   * sha256 (lower-case hex) of the bytes of `model.json` as loaded. The manifest records every
+   * member's sha256, so this one hash identifies the whole package; see {@link modelFingerprint}.
+   */
+  fingerprint: string;
 }
 
 /** Options for {@link loadModelPackage}. */
@@ -118,15 +100,15 @@ export function checkMemberSignature(onnxBytes: Uint8Array, manifest: ModelManif
 export async function loadModelPackage(folder: string, options: LoadModelPackageOptions = {}): Promise<ModelPackage> {
   const root = path.resolve(folder);
   const manifestFile = path.join(root, MODEL_MANIFEST_FILE);
-  let text: string;
+  let manifestBytes: Buffer;
   try {
-    text = await readFile(manifestFile, 'utf8');
+    manifestBytes = await readFile(manifestFile);
   } catch (err) {
     throw new ModelPackageError('MANIFEST_MISSING', manifestFile, 'file', `cannot read the manifest: ${(err as Error).message}`);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(manifestBytes.toString('utf8'));
   } catch (err) {
     throw new ModelPackageError('MANIFEST_NOT_JSON', manifestFile, 'file', `not valid JSON: ${(err as Error).message}`);
   }
@@ -153,7 +135,30 @@ export async function loadModelPackage(folder: string, options: LoadModelPackage
     }
     members.push({ ...member, path: memberPath });
   }
-  return { folder: root, manifest, members };
+  return { folder: root, manifest, members, fingerprint: sha256Hex(manifestBytes) };
+}
+
+/**
+ * The fingerprint of a model package: sha256 (lower-case hex) of its `model.json` bytes. The
+ * manifest records every member's sha256, so a change to any ONNX file that still loads changes the
+ * manifest, and with it this hash. Run folders store it in their idempotency keys.
+ *
+ * @param pkg - A loaded package (its {@link ModelPackage.fingerprint}, the bytes that were
+ *   validated) or a package folder (its `model.json` as it is on disk now; not validated).
+ * @throws ModelPackageError `MANIFEST_MISSING` when a folder's `model.json` cannot be read.
+ * @example
+ * ```ts
+ * await modelFingerprint('models/demo'); // '3f…' (64 hex digits)
+ * ```
+ */
+export async function modelFingerprint(pkg: ModelPackage | string): Promise<string> {
+  if (typeof pkg !== 'string') return pkg.fingerprint;
+  const manifestFile = path.join(path.resolve(pkg), MODEL_MANIFEST_FILE);
+  try {
+    return await sha256File(manifestFile);
+  } catch (err) {
+    throw new ModelPackageError('MANIFEST_MISSING', manifestFile, 'file', `cannot read the manifest: ${(err as Error).message}`);
+  }
 }
 
 /**

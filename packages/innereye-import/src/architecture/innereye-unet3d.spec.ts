@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithSharedData, runPythonReference, sharedPath } from '@seahorse/testkit';
+import { SHARED_CHECKPOINTS, TINY_LAST_CHECKPOINT } from '../checkpoint/shared-checkpoints.test-helpers.js';
+import { readStateDict, type StateDict } from '../checkpoint/torch-checkpoint.js';
 import { ArchitectureMismatchError } from './errors.js';
 import { expectedUNet3DShapes, inferUNet3DArchitecture } from './innereye-unet3d.js';
-import { SHARED_CHECKPOINTS, TINY_LAST_CHECKPOINT } from './shared-checkpoints.test-helpers.js';
-import { readStateDict, type StateDict } from './torch-checkpoint.js';
 
 const mismatch = (fn: () => unknown): ArchitectureMismatchError => {
   try { fn(); } catch (err) { expect(err).toBeInstanceOf(ArchitectureMismatchError); return err as ArchitectureMismatchError; }

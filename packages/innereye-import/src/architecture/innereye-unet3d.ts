@@ -10,8 +10,8 @@
  * - `output_layer`: 1×1×1 conv `F` → classes, with bias.
  */
 
+import { isFloatingDType, type StateDict } from '../checkpoint/torch-checkpoint.js';
 import { ArchitectureMismatchError, type ArchitectureProblem } from './errors.js';
-import { isFloatingDType, type StateDict } from './torch-checkpoint.js';
 
 /** The hyper-parameters of an InnerEye UNet3D, as read from its state_dict. */
 export interface UNet3DArchitecture {

@@ -6,6 +6,7 @@
 
 import { endianness } from 'node:os';
 import onnxProto from 'onnx-proto';
+import type { OnnxDim } from '@seahorse/model-package';
 
 /** The `onnx` namespace of `onnx-proto` (generated from the official onnx.proto). */
 export const onnx = onnxProto.onnx;
@@ -14,9 +15,6 @@ export const onnx = onnxProto.onnx;
 export const ONNX_IR_VERSION = 8;
 /** Default-domain opset written: 17 (BatchNormalization-15, Softmax-13, Conv-11, ConvTranspose-11). */
 export const ONNX_OPSET_VERSION = 17;
-
-/** A dimension of a graph input or output: a fixed size, or a symbolic name for a dynamic axis. */
-export type OnnxDim = number | string;
 
 /** An attribute value: an int, a float, a list of ints, or a string. */
 export type OnnxAttribute = { ints: readonly number[] } | { int: number } | { float: number } | { string: string };
@@ -121,29 +119,4 @@ export class OnnxGraphBuilder {
     if (this.names.has(name)) throw new Error(`ONNX graph ${this.graphName}: name ${name} is used twice`);
     this.names.add(name);
   }
-}
-
-/** Graph inputs and outputs of an encoded ONNX model, with their dims (`string` for dynamic axes). */
-export interface OnnxSignature {
-  inputs: { name: string; dims: OnnxDim[] }[];
-  outputs: { name: string; dims: OnnxDim[] }[];
-  metadata: Record<string, string>;
-}
-
-/**
- * Decodes an ONNX model's graph inputs and outputs (initializers excluded) and its metadata.
- * @throws Error when the bytes are not a decodable ModelProto.
- */
-export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
-  const model = onnx.ModelProto.decode(bytes);
-  const graph = model.graph;
-  if (!graph) throw new Error('the ONNX model has no graph');
-  const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
-  const dims = (v: onnxProto.onnx.IValueInfoProto): OnnxDim[] =>
-    (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0)));
-  return {
-    inputs: (graph.input ?? []).filter((v) => !initializerNames.has(v.name ?? '')).map((v) => ({ name: v.name ?? '', dims: dims(v) })),
-    outputs: (graph.output ?? []).map((v) => ({ name: v.name ?? '', dims: dims(v) })),
-    metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
-  };
 }

@@ -7,9 +7,10 @@
  * size must be a multiple of `2^downsamplings` (16 for Hippocampus) for the skip additions to line up.
  */
 
-import type { UNet3DArchitecture } from '../checkpoint/innereye-unet3d.js';
+import type { OnnxDim } from '@seahorse/model-package';
+import type { UNet3DArchitecture } from '../architecture/innereye-unet3d.js';
 import type { StateDict } from '../checkpoint/torch-checkpoint.js';
-import { OnnxGraphBuilder, type OnnxDim } from './onnx-graph.js';
+import { OnnxGraphBuilder } from './onnx-graph.js';
 
 /** BatchNorm3d epsilon of InnerEye's UNet3D (PyTorch's default). */
 export const INNEREYE_BATCHNORM_EPS = 1e-5;

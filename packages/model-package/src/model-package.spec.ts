@@ -2,20 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { OnnxGraphBuilder } from '../onnx/onnx-graph.js';
-import { runOnnxOnVolume } from '../onnx/onnx-run.test-helpers.js';
-import { MODEL_PACKAGE_FORMAT, type ModelManifestInput } from './manifest.js';
 import { sha256Hex } from '@seahorse/files';
-import { ModelPackageError, loadModelPackage, writeModelManifest } from './model-package.js';
-
-/** A tiny valid member: a 1×1×1 Conv (1 → `classes` channels) and a Softmax over channels. */
-function tinyOnnx(classes: number): Uint8Array {
-  const g = new OnnxGraphBuilder('tiny');
-  const w = g.addInitializer('w', [classes, 1, 1, 1, 1], Float32Array.from({ length: classes }, (_, i) => i + 1));
-  const conv = g.addNode('Conv', 'conv', ['input', w], { kernel_shape: { ints: [1, 1, 1] } });
-  const out = g.addNode('Softmax', 'posteriors', [conv], { axis: { int: 1 } });
-  return g.encode({ name: 'input', dims: ['batch', 1, 'z', 'y', 'x'] }, { name: out, dims: ['batch', classes, 'z', 'y', 'x'] });
-}
+import { ModelPackageError } from './errors.js';
+import { MODEL_PACKAGE_FORMAT, type ModelManifestInput } from './manifest.js';
+import { loadModelPackage, modelFingerprint, writeModelManifest } from './model-package.js';
+import { runOnnxOnVolume, tinyOnnx } from './tiny-onnx.test-helpers.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'seahorse-package-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -104,6 +95,21 @@ describe('model packages', () => {
       expect([err.code, err.field], field).toEqual(['MANIFEST_INVALID', field]);
       expect(err.message, field).toMatch(message);
     }
+  });
+
+  it('the fingerprint is the sha256 of model.json\'s bytes, from a loaded package or a folder, and follows the manifest', async () => {
+    const bytes = readFileSync(path.join(folder, 'model.json'));
+    const pkg = await loadModelPackage(folder);
+    expect(pkg.fingerprint).toBe(sha256Hex(bytes));
+    expect(await modelFingerprint(pkg)).toBe(sha256Hex(bytes));
+    expect(await modelFingerprint(folder)).toBe(sha256Hex(bytes));
+    await writeModelManifest(folder, { ...manifest, version: '2' });
+    const changed = await modelFingerprint(folder);
+    expect(changed).toBe(sha256Hex(readFileSync(path.join(folder, 'model.json'))));
+    expect(changed).not.toBe(pkg.fingerprint);
+    const err = await modelFingerprint(path.join(root, 'no-such-package')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelPackageError);
+    expect((err as ModelPackageError).code).toBe('MANIFEST_MISSING');
   });
 
   it('a missing or non-JSON manifest has its own code', async () => {

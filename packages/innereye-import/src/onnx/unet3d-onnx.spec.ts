@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { expectedUNet3DShapes, type UNet3DArchitecture } from '../checkpoint/innereye-unet3d.js';
+import { expectedUNet3DShapes, type UNet3DArchitecture } from '../architecture/innereye-unet3d.js';
 import type { StateDict } from '../checkpoint/torch-checkpoint.js';
-import { onnx, readOnnxSignature } from './onnx-graph.js';
+import { readOnnxSignature } from '@seahorse/model-package';
+import { onnx } from './onnx-graph.js';
 import { runOnnxOnVolume } from './onnx-run.test-helpers.js';
 import { INNEREYE_BATCHNORM_EPS, buildUNet3DOnnx, foldIntoConv } from './unet3d-onnx.js';
 

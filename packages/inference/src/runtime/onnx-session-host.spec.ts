@@ -7,21 +7,21 @@ import type { ShapeZYX } from '@seahorse/io';
 import { planTiling } from '../tiling/plan.js';
 import { slidingWindowInference } from '../tiling/sliding-window.js';
 import { cudaStatus } from './cuda.js';
-import { OnnxSessionWorker } from './onnx-worker.js';
+import { OnnxSessionHost } from './onnx-session-host.js';
 import { resolveRuntimeOptions } from './runtime-options.js';
 import { writeContextNetwork } from './tiny-onnx.test-helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-runtime-'));
 const model = path.join(dir, 'context.onnx');
 const logitsModel = path.join(dir, 'context-logits.onnx');
-let worker: OnnxSessionWorker;
+let host: OnnxSessionHost;
 
 beforeAll(async () => {
   writeContextNetwork(model);
   writeContextNetwork(logitsModel, { logits: true });
-  worker = await OnnxSessionWorker.start([{ name: 'context', path: model }], { intraOpThreads: 1 });
+  host = await OnnxSessionHost.start([{ name: 'context', path: model }], { intraOpThreads: 1 });
 });
-afterAll(async () => { await worker?.close(); });
+afterAll(async () => { await host?.close(); });
 
 interface TilingReference { input: string; posteriors: string; windows: number[][] }
 
@@ -32,7 +32,7 @@ async function innereyeAgainstPython(shape: ShapeZYX, patch: ShapeZYX, seed: num
   const input = readNpy(ref.input).data as Float32Array;
   const expected = readNpy(ref.posteriors).data as Float32Array;
   const plan = planTiling(shape, { mode: 'innereye', patchZYX: [...patch] });
-  const got = await slidingWindowInference(input, 1, 3, plan, (p, s) => worker.run(0, p, 1, s));
+  const got = await slidingWindowInference(input, 1, 3, plan, (p, s) => host.run(0, p, 1, s));
   let maxDiff = 0;
   for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
   return { plan, ref, input, got, maxDiff };
@@ -45,7 +45,7 @@ describe('innereye tiling on a context- and position-dependent ONNX network, aga
     expect(plan.windows.map((w) => [...w.startZYX])).toEqual(ref.windows);
     expect(maxDiff).toBeLessThan(1e-6);
     // The network really depends on where the patch was cut: one whole pass gives other posteriors.
-    const whole = await slidingWindowInference(input, 1, 3, planTiling([140, 30, 20], { mode: 'whole' }), (p, s) => worker.run(0, p, 1, s));
+    const whole = await slidingWindowInference(input, 1, 3, planTiling([140, 30, 20], { mode: 'whole' }), (p, s) => host.run(0, p, 1, s));
     let diff = 0;
     for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i]! - whole[i]!));
     expect(diff).toBeGreaterThan(1e-2);
@@ -59,17 +59,17 @@ describe('innereye tiling on a context- and position-dependent ONNX network, aga
   });
 });
 
-describe('OnnxSessionWorker', () => {
+describe('OnnxSessionHost', () => {
   it('reports the model inputs and outputs', () => {
-    expect(worker.members[0]!.inputs[0]).toEqual({ name: 'input', shape: [1, 1, 'z', 'y', 'x'], type: 'float32' });
-    expect(worker.members[0]!.outputs[0]!.name).toBe('posteriors');
+    expect(host.members[0]!.inputs[0]).toEqual({ name: 'input', shape: [1, 1, 'z', 'y', 'x'], type: 'float32' });
+    expect(host.members[0]!.outputs[0]!.name).toBe('posteriors');
   });
 
   it("applies softmax itself for outputKind 'logits', matching the in-graph softmax", async () => {
-    const w = await OnnxSessionWorker.start([{ name: 'logits', path: logitsModel }], { intraOpThreads: 1, outputKind: 'logits' });
+    const w = await OnnxSessionHost.start([{ name: 'logits', path: logitsModel }], { intraOpThreads: 1, outputKind: 'logits' });
     try {
       const x = Float32Array.from({ length: 6 * 7 * 8 }, (_, i) => Math.cos(i));
-      const a = await worker.run(0, x, 1, [6, 7, 8]);
+      const a = await host.run(0, x, 1, [6, 7, 8]);
       const b = await w.run(0, x, 1, [6, 7, 8]);
       let d = 0;
       for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
@@ -82,10 +82,10 @@ describe('OnnxSessionWorker', () => {
     const timer = setInterval(() => { ticks++; }, 1);
     const x = new Float32Array(96 * 96 * 96).fill(0.5);
     const started = Date.now();
-    await worker.run(0, x, 1, [96, 96, 96]);
+    await host.run(0, x, 1, [96, 96, 96]);
     const elapsed = Date.now() - started;
     clearInterval(timer);
-    // While the worker computed, the main thread kept running timers (not a timing assertion:
+    // While the host computed, the main thread kept running timers (not a timing assertion:
     // it only checks that timers fired at all during the run, which a blocked loop cannot do).
     expect(elapsed).toBeGreaterThan(0);
     expect(ticks).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe('OnnxSessionWorker', () => {
   it('runs requests one at a time and returns each its own result', async () => {
     const a = Float32Array.from({ length: 8 * 8 * 8 }, (_, i) => i / 512);
     const b = Float32Array.from({ length: 8 * 8 * 8 }, (_, i) => 1 - i / 512);
-    const [ra, rb, ra2] = await Promise.all([worker.run(0, a, 1, [8, 8, 8]), worker.run(0, b, 1, [8, 8, 8]), worker.run(0, a, 1, [8, 8, 8])]);
+    const [ra, rb, ra2] = await Promise.all([host.run(0, a, 1, [8, 8, 8]), host.run(0, b, 1, [8, 8, 8]), host.run(0, a, 1, [8, 8, 8])]);
     expect(Array.from(ra!)).toEqual(Array.from(ra2!));
     expect(Array.from(ra!)).not.toEqual(Array.from(rb!));
   });
@@ -102,21 +102,21 @@ describe('OnnxSessionWorker', () => {
   it('fails with typed errors: bad file, bad input, unknown options, CUDA missing', async () => {
     const bad = path.join(dir, 'not-a-model.onnx');
     writeFileSync(bad, 'hello');
-    await expect(OnnxSessionWorker.start([{ name: 'bad', path: bad }])).rejects.toMatchObject({
+    await expect(OnnxSessionHost.start([{ name: 'bad', path: bad }])).rejects.toMatchObject({
       code: 'SESSION_FAILED', message: expect.stringContaining('not-a-model.onnx'),
     });
-    await expect(worker.run(0, new Float32Array(10), 1, [2, 2, 2])).rejects.toMatchObject({ code: 'INVALID_SHAPE' });
-    await expect(worker.run(0, new Float32Array(2 * 8), 2, [2, 2, 2])).rejects.toMatchObject({
+    await expect(host.run(0, new Float32Array(10), 1, [2, 2, 2])).rejects.toMatchObject({ code: 'INVALID_SHAPE' });
+    await expect(host.run(0, new Float32Array(2 * 8), 2, [2, 2, 2])).rejects.toMatchObject({
       code: 'WORKER_FAILED', message: expect.stringContaining('member context'),
     });
     expect(() => resolveRuntimeOptions({ intraOpThreads: 0 })).toThrow(/runtime option 'intraOpThreads'.*got 0/);
     if (!cudaStatus().available) {
-      await expect(OnnxSessionWorker.start([{ name: 'm', path: model }], { executionProvider: 'cuda' })).rejects.toMatchObject({
+      await expect(OnnxSessionHost.start([{ name: 'm', path: model }], { executionProvider: 'cuda' })).rejects.toMatchObject({
         code: 'CUDA_UNAVAILABLE', message: expect.stringContaining("use executionProvider 'cpu'"),
       });
     }
-    // the worker still serves after a failed run
-    const ok = await worker.run(0, new Float32Array(8), 1, [2, 2, 2]);
+    // the host still serves after a failed run
+    const ok = await host.run(0, new Float32Array(8), 1, [2, 2, 2]);
     expect(ok.length).toBe(24);
   });
 });
