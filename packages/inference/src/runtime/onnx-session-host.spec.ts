@@ -1,13 +1,17 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNpy, runPythonReference } from '@seahorse/testkit';
+import { readNpy, repoRoot, runPythonReference } from '@seahorse/testkit';
 import type { ShapeZYX } from '@seahorse/io';
 import { planTiling } from '../tiling/plan.js';
 import { slidingWindowInference } from '../tiling/sliding-window.js';
 import { cudaStatus } from './cuda.js';
 import { OnnxSessionHost } from './onnx-session-host.js';
+import { isRunning, threadCount, waitUntilGone } from './process-state.test-helpers.js';
 import { resolveRuntimeOptions } from './runtime-options.js';
 import { writeContextNetwork } from './tiny-onnx.test-helpers.js';
 
@@ -118,5 +122,88 @@ describe('OnnxSessionHost', () => {
     // the host still serves after a failed run
     const ok = await host.run(0, new Float32Array(8), 1, [2, 2, 2]);
     expect(ok.length).toBe(24);
+  });
+});
+
+/** A member of the committed demo ensemble: 128³ at one thread is a pass of several seconds. */
+const DEMO_MEMBER = path.join(repoRoot(), 'models', 'demo', 'members', '01-OTHER_RUNS_1.onnx');
+
+describe('the session host process', () => {
+  it('applies intraOpThreads: the options it reports, and one more OS thread per extra intra-op thread', async () => {
+    const counts: Record<number, number | undefined> = {};
+    for (const intraOpThreads of [1, 3]) {
+      const h = await OnnxSessionHost.start([{ name: 'context', path: model }], { intraOpThreads });
+      try {
+        expect(h.options.intraOpThreads).toBe(intraOpThreads);
+        expect(h.sessionOptions).toMatchObject({ intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: 'sequential', enableCpuMemArena: false });
+        await h.run(0, new Float32Array(8 * 8 * 8), 1, [8, 8, 8]);
+        counts[intraOpThreads] = threadCount(h.pid!);
+      } finally { await h.close(); }
+    }
+    // onnxruntime's intra-op pool has intraOpThreads − 1 threads of its own (the caller is the
+    // last), so 3 threads instead of 1 is two more OS threads in the host, nothing else changing.
+    if (counts[1] !== undefined) expect(counts[3]! - counts[1]).toBe(2);
+  });
+
+  it('is a process of its own, gone once closed; a closed host refuses work', async () => {
+    const h = await OnnxSessionHost.start([{ name: 'context', path: model }], { intraOpThreads: 1 });
+    const pid = h.pid!;
+    expect(pid).not.toBe(process.pid);
+    expect(isRunning(pid)).toBe(true);
+    await h.close();
+    expect(h.pid).toBeUndefined();
+    expect(isRunning(pid)).toBe(false);
+    await expect(h.run(0, new Float32Array(8), 1, [2, 2, 2])).rejects.toMatchObject({ code: 'WORKER_CLOSED' });
+    await h.close(); // twice is fine
+  });
+
+  it('cancel() stops a running pass at once: the run rejects with CANCELLED and the process is gone', async () => {
+    const h = await OnnxSessionHost.start([{ name: 'demo', path: DEMO_MEMBER }], { intraOpThreads: 1 });
+    const pid = h.pid!;
+    const run = h.run(0, new Float32Array(128 * 128 * 128).fill(0.5), 1, [128, 128, 128]);
+    const outcome = run.then(() => 'finished', (e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const started = performance.now();
+    await h.cancel('test');
+    const err = await outcome;
+    const ms = performance.now() - started;
+    console.log(`OnnxSessionHost.cancel during a 128³ pass: the run rejected ${ms.toFixed(0)} ms after cancel()`);
+    expect(err).toMatchObject({ code: 'CANCELLED' });
+    expect(ms).toBeLessThan(1_000);
+    expect(isRunning(pid)).toBe(false);
+    expect(h.alive).toBe(false);
+    await expect(h.run(0, new Float32Array(8), 1, [2, 2, 2])).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  /** Runs `host-parent.test-helpers.ts` as a separate parent process; resolves with it and its host's pid. */
+  async function parentWithHost(mode: 'idle' | 'busy') {
+    const program = path.join(path.dirname(fileURLToPath(import.meta.url)), 'host-parent.test-helpers.ts');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const parent = spawn(process.execPath, ['--import', tsx, program, DEMO_MEMBER, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const hostPid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve((JSON.parse(line) as { hostPid: number }).hostPid);
+      });
+      parent.on('exit', (code) => reject(new Error(`the parent exited (code ${code}) before printing its host's pid`)));
+    });
+    return { parent, hostPid };
+  }
+
+  it('exits when its parent goes away (IPC disconnect), even when the parent is killed outright', async () => {
+    const { parent, hostPid } = await parentWithHost('idle');
+    expect(isRunning(hostPid)).toBe(true);
+    parent.kill('SIGKILL'); // no exit handler runs: only the closed IPC channel tells the host
+    const ms = await waitUntilGone(hostPid, 5_000);
+    console.log(`session host gone ${ms} ms after its parent was killed`);
+  });
+
+  it('is killed when its parent exits while a pass is running', async () => {
+    const { parent, hostPid } = await parentWithHost('busy');
+    const exited = new Promise((resolve) => parent.on('exit', resolve));
+    await exited; // the parent exits 1.5 s into a pass of several seconds
+    await waitUntilGone(hostPid, 1_000);
   });
 });
