@@ -3,7 +3,7 @@ import type { ModelPackage, TilingMode } from '@seahorse/model-package';
 import { normaliseIntensity, reorient, toModelSpace } from '@seahorse/preprocess';
 import { predictEnsemble, type EnsemblePrediction, type EnsembleProgress } from '../ensemble/predict-ensemble.js';
 import { InferenceRuntimeError } from '../errors.js';
-import { predictionOnScanGrid, type ModelToScan } from '../native-space.js';
+import { predictionOnScanGrid, type ModelToScan } from '../native-space/native-space.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
 import { planTiling } from '../tiling/plan.js';
 import { OnnxSessionHost } from './onnx-session-host.js';

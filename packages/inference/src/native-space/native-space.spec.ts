@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VolumeXYZ } from '@seahorse/io';
-import { gridOf, gridWithSpacing, reorient, type GridXYZ } from '@seahorse/preprocess';
+import { gridOf, type GridXYZ, type VolumeXYZ } from '@seahorse/io';
+import { gridWithSpacing, reorient } from '@seahorse/preprocess';
 import { predictionOnScanGrid } from './native-space.js';
 
 /** An LIA scan grid, 6 × 5 × 4 voxels of 1.5 mm with an offset origin. */

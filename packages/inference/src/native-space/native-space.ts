@@ -6,9 +6,9 @@
 
 import { orientationCodes, type GridXYZ, type ShapeZYX, type VolumeXYZ } from '@seahorse/io';
 import { reorient, resampleToGrid } from '@seahorse/preprocess';
-import { argmaxClasses } from './ensemble/aggregate.js';
-import { keepLargestComponent } from './ensemble/largest-component.js';
-import { assertLengthCZYX } from './tiling/shape.js';
+import { argmaxClasses } from '../ensemble/aggregate.js';
+import { keepLargestComponent } from '../ensemble/largest-component.js';
+import { assertLengthCZYX } from '../tiling/shape.js';
 
 /**
  * How the model's grid relates to the scan's:
