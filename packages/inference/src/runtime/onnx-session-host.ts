@@ -25,18 +25,21 @@ interface Pending {
 /** How long a host may take to exit after `close` released its sessions, before it is killed. */
 const CLOSE_GRACE_MS = 10_000;
 
-/** Every host still running, so that they can be killed when this process exits. */
+/**
+ * Every host still running. A host in the middle of a pass cannot see its IPC channel close until
+ * the pass ends, so they are killed when this process exits ('exit' runs on every normal exit,
+ * `process.exit()` and uncaught errors); the listener is there only while some host runs.
+ */
 const liveHosts = new Set<ChildProcess>();
-let exitHookInstalled = false;
+const killLiveHosts = (): void => liveHosts.forEach((child) => child.kill('SIGKILL'));
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A host in the middle of a pass cannot see its IPC channel close until the pass ends, so kill
-  // them here: 'exit' runs on every normal exit, process.exit() and uncaught errors.
-  process.on('exit', () => {
-    for (const child of liveHosts) child.kill('SIGKILL');
-  });
+function track(child: ChildProcess): void {
+  if (liveHosts.size === 0) process.on('exit', killLiveHosts);
+  liveHosts.add(child);
+}
+
+function untrack(child: ChildProcess): void {
+  if (liveHosts.delete(child) && liveHosts.size === 0) process.off('exit', killLiveHosts);
 }
 
 /**
@@ -99,7 +102,7 @@ export class OnnxSessionHost {
   sessionOptions: AppliedSessionOptions | undefined;
 
   private constructor(private readonly child: ChildProcess, readonly options: ResolvedRuntimeOptions) {
-    liveHosts.add(child);
+    track(child);
     let readyResolve!: () => void;
     let readyReject!: (err: Error) => void;
     this.ready = new Promise<void>((resolve, reject) => { readyResolve = resolve; readyReject = reject; });
@@ -107,7 +110,7 @@ export class OnnxSessionHost {
     this.exit = new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {
         this.exited = true;
-        liveHosts.delete(child);
+        untrack(child);
         const how = signal ? `signal ${signal}` : `code ${code}`;
         const busy = this.pending.size > 0;
         const err = new InferenceRuntimeError(busy ? 'WORKER_FAILED' : 'WORKER_CLOSED',
@@ -153,7 +156,6 @@ export class OnnxSessionHost {
     const { signal } = start;
     if (signal?.aborted) throw cancelledError('starting the onnxruntime session host', signal.reason);
     const entry = hostEntry();
-    installExitHook();
     const child = fork(entry.file, [], { execArgv: entry.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const host = new OnnxSessionHost(child, resolved);
     const onAbort = () => void host.cancel(signal?.reason);
