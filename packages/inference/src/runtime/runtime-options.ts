@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InferenceRuntimeError } from '../errors.js';
 
-/** Options of the ONNX runtime (sessions and their worker thread), validated with zod. */
+/** Options of the ONNX runtime (the sessions and the session host process that holds them), validated with zod. */
 export const runtimeOptionsSchema = z.object({
   /** onnxruntime intra-op threads per session. Default: onnxruntime's own default (one per physical core). */
   intraOpThreads: z.number().int().positive().optional(),
