@@ -4,11 +4,9 @@ import path from 'node:path';
 import {
   describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSubject, segmentSubject, validateSubjectInputs,
 } from '@seahorse/evaluation';
-import { writeFileAtomic, writeJsonAtomic } from '@seahorse/files';
 import type { TilingMode } from '@seahorse/model-package';
-import { BOXPLOT_STEMS, METRIC_COLUMNS, REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
-import { reportHtml, type CohortDeps, type StructureMetricsRow } from '@seahorse/workflows';
-import { readFileSync } from 'node:fs';
+import { REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
+import type { CohortDeps, StructureMetricsRow } from '@seahorse/workflows';
 
 /** Options of {@link createComputeDeps}. */
 export interface ComputeDepsOptions {
@@ -57,26 +55,14 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
         subject: r.subjectId, structure: row.structure,
         DiceNumeric: row.DiceNumeric, HausdorffDistance_mm: row.HausdorffDistance_mm, MeanDistance_mm: row.MeanDistance_mm,
       })));
-      const written = writeMetricsReports(outDir, rows);
-      const file = (name: string) => path.join(outDir, name);
-      const plots = written.files.filter((f) => f.endsWith('.png'));
-      const svgs = written.files.filter((f) => f.endsWith('.svg'));
-      const markdown = readFileSync(file(REPORT_FILES.aggregatesMarkdown), 'utf8');
-      writeJsonAtomic(file('failures.json'), failures);
-      const html = reportHtml({
-        title: `Seahorse evaluation ${provenance.runId ?? ''}`.trim(),
-        provenance, aggregatesMarkdown: markdown,
-        metricsCsv: readFileSync(file(REPORT_FILES.metricsCsv), 'utf8'),
-        plots: METRIC_COLUMNS.map((m) => ({ caption: m, file: file(`${BOXPLOT_STEMS[m]}.svg`) }))
-          .filter((p) => svgs.includes(p.file))
-          .map((p) => ({ caption: p.caption, svg: readFileSync(p.file, 'utf8') })),
-        failures, generatedAt: new Date().toISOString(),
+      const written = writeMetricsReports(outDir, rows, {
+        run: { title: `Seahorse evaluation ${provenance.runId ?? ''}`.trim(), provenance, failures },
       });
-      const reportFile = file('report.html');
-      writeFileAtomic(reportFile, html);
+      const file = (name: string) => path.join(outDir, name);
       return {
         metricsCsv: file(REPORT_FILES.metricsCsv), aggregatesCsv: file(REPORT_FILES.aggregatesCsv),
-        markdownFile: file(REPORT_FILES.aggregatesMarkdown), reportHtml: reportFile, plots, markdown,
+        markdownFile: file(REPORT_FILES.aggregatesMarkdown), reportHtml: file(REPORT_FILES.reportHtml),
+        plots: written.files.filter((f) => f.endsWith('.png')), markdown: written.aggregatesMarkdown,
       };
     },
 

@@ -28,11 +28,12 @@ export {
   type PandasDescribe, type FullStatistics,
 } from './reports/statistics.js';
 export {
-  metricsCsv, metricsAggregates, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsStatisticsJson,
+  metricsCsv, metricsTableCells, metricsAggregates, aggregateTableCells, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsStatisticsJson,
   validateResults, compareCodePoints, METRIC_COLUMNS, AGGREGATE_COLUMNS,
   type SubjectStructureMetrics, type StructureAggregate, type MetricColumn,
 } from './reports/metrics-tables.js';
 export { boxStatistics, boxPlotSvg, svgToPng, metricBoxes, type BoxStatistics, type BoxPlotOptions } from './reports/boxplot.js';
+export { reportHtml, tableHtml, compactSummaryHtml, escapeHtml, type ReportHtmlInput } from './reports/report-html.js';
 export {
   writeMetricsReports, REPORT_FILES, BOXPLOT_STEMS, type WriteReportsOptions, type WrittenReports,
 } from './reports/write-reports.js';

@@ -24,4 +24,3 @@ export {
   type SubjectOutcome, type SubjectRef,
 } from './activities/cohort-types.js';
 export { startCohortEvaluation, queryCohortProgress, cohortWorkflowId, RunAlreadyCompletedError, type StartMode } from './cohort-client.js';
-export { reportHtml, escapeHtml, markdownTableToHtml, csvToHtml, type ReportHtmlInput } from './activities/report-html.js';

@@ -1,3 +1,4 @@
+import { stringifyJson } from '@seahorse/files';
 import { MetricsError } from '../errors.js';
 import { formatFixed, roundHalfEven } from './format-number.js';
 import { describeLikePandas, fullStatistics, type FullStatistics, type PandasDescribe } from './statistics.js';
@@ -82,10 +83,25 @@ function floatCell(v: number): string {
 }
 
 /**
+ * The rows of `metrics.csv` as cells, header first, before CSV quoting: values rounded half-to-even
+ * to 3 decimals and formatted `%.3f`, NaN as an empty cell, infinity as `inf`; rows in (Patient,
+ * Structure) order, then stable-sorted by Structure and by Dice ascending (NaN last). The CSV and
+ * report.html's per-subject table are both written from these cells.
+ * @throws MetricsError `BAD_RESULTS` (see {@link validateResults}).
+ */
+export function metricsTableCells(results: readonly SubjectStructureMetrics[]): string[][] {
+  const rows = roundedRows(results).sort((a, b) => compareCodePoints(a.structure, b.structure)
+    || (Number.isNaN(a.DiceNumeric) ? (Number.isNaN(b.DiceNumeric) ? 0 : 1)
+      : Number.isNaN(b.DiceNumeric) ? -1 : a.DiceNumeric < b.DiceNumeric ? -1 : a.DiceNumeric > b.DiceNumeric ? 1 : 0));
+  return [['Patient', 'Structure', 'Dice', 'HausdorffDistance_mm', 'MeanDistance_mm'],
+    ...rows.map((r) => [r.subject, r.structure, floatCell(r.DiceNumeric), floatCell(r.HausdorffDistance_mm), floatCell(r.MeanDistance_mm)])];
+}
+
+/**
  * `metrics.csv` as InnerEye writes it: header `Patient,Structure,Dice,HausdorffDistance_mm,MeanDistance_mm`;
  * values rounded half-to-even to 3 decimals, formatted `%.3f`, NaN as an empty field (pandas'
  * `na_rep`), infinity as `inf`; rows in (Patient, Structure) order, then stable-sorted by
- * Structure and by Dice ascending (NaN last).
+ * Structure and by Dice ascending (NaN last). See {@link metricsTableCells}.
  * @throws MetricsError `BAD_RESULTS` (see {@link validateResults}).
  * @example
  * ```ts
@@ -94,15 +110,7 @@ function floatCell(v: number): string {
  * ```
  */
 export function metricsCsv(results: readonly SubjectStructureMetrics[]): string {
-  const rows = roundedRows(results).sort((a, b) => compareCodePoints(a.structure, b.structure)
-    || (Number.isNaN(a.DiceNumeric) ? (Number.isNaN(b.DiceNumeric) ? 0 : 1)
-      : Number.isNaN(b.DiceNumeric) ? -1 : a.DiceNumeric < b.DiceNumeric ? -1 : a.DiceNumeric > b.DiceNumeric ? 1 : 0));
-  const lines = ['Patient,Structure,Dice,HausdorffDistance_mm,MeanDistance_mm'];
-  for (const r of rows) {
-    lines.push([csvField(r.subject), csvField(r.structure), floatCell(r.DiceNumeric),
-      floatCell(r.HausdorffDistance_mm), floatCell(r.MeanDistance_mm)].join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  return `${metricsTableCells(results).map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }
 
 /** Per-structure aggregates of the rounded per-subject values, as `metrics_aggregates.csv` holds them. */
@@ -151,6 +159,15 @@ function aggregateCells(a: StructureAggregate, count: (n: number) => string): st
 }
 
 /**
+ * The aggregate table as cells, header (InnerEye's column names) first: count as an integer, values
+ * `%.3f`, NaN as an empty cell. The Markdown table and report.html's tables are written from these.
+ * @throws MetricsError `BAD_RESULTS`.
+ */
+export function aggregateTableCells(results: readonly SubjectStructureMetrics[]): string[][] {
+  return [[...AGGREGATE_COLUMNS], ...metricsAggregates(results).map((a) => aggregateCells(a, (n) => String(n)))];
+}
+
+/**
  * `metrics_aggregates.csv` as InnerEye writes it (`to_csv(float_format="%.3f")` with the Structure
  * index first): count written like `252.000`, NaN (e.g. the std of one sample) as an empty field,
  * infinity as `inf`.
@@ -181,27 +198,19 @@ export function metricsAggregatesCsv(results: readonly SubjectStructureMetrics[]
  * ```
  */
 export function metricsAggregatesMarkdown(results: readonly SubjectStructureMetrics[]): string {
-  const rows = metricsAggregates(results).map((a) => aggregateCells(a, (n) => String(n))
-    .map((c, i) => (i === 0 ? c.replace(/\|/g, '\\|') : c)));
+  const rows = aggregateTableCells(results).slice(1).map((cells) => cells.map((c, i) => (i === 0 ? c.replace(/\|/g, '\\|') : c)));
   const table = [[...AGGREGATE_COLUMNS], ...rows];
   const widths = AGGREGATE_COLUMNS.map((_, j) => Math.max(...table.map((r) => r[j]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j]!)).join(' | ')} |`;
   return [line(table[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') + '\n';
 }
 
-/** JSON form of a number: finite numbers as is, NaN as `null`, infinities as `"inf"` / `"-inf"`. */
-function jsonNumber(v: number): number | string | null {
-  if (Number.isNaN(v)) return null;
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return v;
-}
-
 /**
  * Every statistic, per structure and metric, as a JSON document: pandas' count, mean, std, min,
  * max (as in `metrics_aggregates.csv`, unrounded) plus median, quartiles and the 95% confidence
  * interval of the mean, all on the 3-decimal-rounded per-subject values, and how many values
- * were NaN (both masks empty) or infinite (one mask empty). NaN is written as `null`, infinity as
- * `"inf"`.
+ * were NaN (both masks empty) or infinite (one mask empty). Non-finite numbers are written with
+ * Seahorse's one JSON codec (`@seahorse/files`' `stringifyJson`): `"NaN"`, `"Infinity"`, `"-Infinity"`.
  * @throws MetricsError `BAD_RESULTS`.
  * @example
  * ```ts
@@ -215,16 +224,16 @@ export function metricsStatisticsJson(results: readonly SubjectStructureMetrics[
       const values = rows.map((r) => r[m]);
       const s: FullStatistics = fullStatistics(values);
       entry[m] = {
-        ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k, jsonNumber(v)])),
+        ...s,
         nanCount: values.filter((v) => Number.isNaN(v)).length,
         infiniteCount: values.filter((v) => v === Infinity || v === -Infinity).length,
       };
     }
     return entry;
   });
-  return `${JSON.stringify({
+  return stringifyJson({
     basis: 'per-subject values rounded half-to-even to 3 decimals, as in metrics.csv; std has ddof 1; '
       + 'quartiles interpolate linearly; ci95 is mean ± t(0.975, count-1)·std/√count',
     structures,
-  }, null, 2)}\n`;
+  });
 }

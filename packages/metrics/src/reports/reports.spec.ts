@@ -174,7 +174,7 @@ describe('Markdown, JSON and box plots', () => {
     expect(new Set(md.map((l) => l.length)).size).toBe(1);
   });
 
-  it('the JSON holds every statistic, NaN as null and infinity as "inf"', () => {
+  it('the JSON holds every statistic, non-finite numbers in the one JSON codec ("NaN", "Infinity")', () => {
     const j = JSON.parse(metricsStatisticsJson([...results,
       { subject: '9', structure: 'hippocampus_R', DiceNumeric: 0, HausdorffDistance_mm: Infinity, MeanDistance_mm: Infinity }]));
     const r = j.structures[1];
@@ -182,8 +182,8 @@ describe('Markdown, JSON and box plots', () => {
     expect(Object.keys(r.DiceNumeric)).toEqual(['count', 'mean', 'std', 'min', 'max', 'q25', 'median', 'q75',
       'ci95Low', 'ci95High', 'nanCount', 'infiniteCount']);
     expect(r.DiceNumeric.nanCount).toBe(1);
-    expect(r.HausdorffDistance_mm.mean).toBe('inf');
-    expect(r.HausdorffDistance_mm.std).toBeNull();
+    expect(r.HausdorffDistance_mm.mean).toBe('Infinity');
+    expect(r.HausdorffDistance_mm.std).toBe('NaN');
     expect(r.HausdorffDistance_mm.infiniteCount).toBe(1);
   });
 
@@ -203,6 +203,26 @@ describe('Markdown, JSON and box plots', () => {
     expect(svg).toContain('n=4 (+2 not finite)');
   });
 
+  it("a run's report: report.html and failures.json, written last from the same results, with the box plots inline", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-run-report-'));
+    try {
+      const failures = [{ subjectId: '9', reason: '/d/9.nii.gz: gzip stream ends early' }];
+      const written = writeMetricsReports(dir, results, { run: { title: 'run r1', provenance: { runId: 'r1' }, failures, generatedAt: 'then' } });
+      expect(written.files.map((f) => path.basename(f)).slice(-2)).toEqual(['failures.json', 'report.html']);
+      expect(written.aggregatesMarkdown).toBe(readFileSync(path.join(dir, 'metrics_aggregates.md'), 'utf8'));
+      expect(JSON.parse(readFileSync(path.join(dir, 'failures.json'), 'utf8'))).toEqual(failures);
+      const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+      expect(html).toContain('<title>run r1</title>');
+      expect(html).toContain('Generated then by Seahorse');
+      expect(html.match(/<figure><svg/g)).toHaveLength(3);
+      expect(html).toContain('Failed subjects (1)');
+      const csvRows = readFileSync(path.join(dir, 'metrics.csv'), 'utf8').trim().split('\n').length - 1;
+      expect(html.split('Per-subject metrics')[1]!.match(/<tr>/g)).toHaveLength(csvRows + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes every file atomically, and the PNGs are real PNG images of the SVG size', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-write-'));
     try {
@@ -212,7 +232,8 @@ describe('Markdown, JSON and box plots', () => {
         'metrics_aggregates.md', 'metrics_statistics.json', 'metrics_boxplot.svg', 'metrics_boxplot.png',
         'metrics_boxplot_HausdorffDistance_mm.svg', 'metrics_boxplot_HausdorffDistance_mm.png',
         'metrics_boxplot_MeanDistance_mm.svg', 'metrics_boxplot_MeanDistance_mm.png']);
-      expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      // Nothing else is in the folder: no temporary file was left behind.
+      expect(readdirSync(out).sort()).toEqual(written.files.map((f) => path.basename(f)).sort());
       const png = readFileSync(path.join(out, 'metrics_boxplot.png'));
       expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([750, 600]);

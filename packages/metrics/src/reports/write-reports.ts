@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { FileWriteError, writeFileAtomic } from '@seahorse/files';
+import { FileWriteError, stringifyJson, writeFileAtomic } from '@seahorse/files';
 import { MetricsError } from '../errors.js';
 import { boxPlotSvg, metricBoxes, svgToPng } from './boxplot.js';
 import {
   METRIC_COLUMNS, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsCsv, metricsStatisticsJson,
   validateResults, type MetricColumn, type SubjectStructureMetrics,
 } from './metrics-tables.js';
+import { reportHtml } from './report-html.js';
 
 /** File names written by {@link writeMetricsReports}, inside its folder. */
 export const REPORT_FILES = {
@@ -13,6 +14,8 @@ export const REPORT_FILES = {
   aggregatesCsv: 'metrics_aggregates.csv',
   aggregatesMarkdown: 'metrics_aggregates.md',
   statisticsJson: 'metrics_statistics.json',
+  reportHtml: 'report.html',
+  failuresJson: 'failures.json',
 } as const;
 
 /** The box plot file stem of each metric: InnerEye's `metrics_boxplot` for Dice. */
@@ -34,6 +37,17 @@ export interface WriteReportsOptions {
   readonly titleSuffix?: string;
   /** Also render each SVG box plot to PNG. Default true. */
   readonly png?: boolean;
+  /**
+   * A run's report: with it, `report.html` (title, provenance, both tables, the box plots inline,
+   * the per-subject table, the failed subjects) and `failures.json` are written too, last.
+   */
+  readonly run?: {
+    readonly title: string;
+    readonly provenance: Readonly<Record<string, string>>;
+    readonly failures: readonly { subjectId: string; reason: string }[];
+    /** ISO time printed in the report. Default: now. */
+    readonly generatedAt?: string;
+  };
 }
 
 /** What {@link writeMetricsReports} wrote. */
@@ -42,6 +56,8 @@ export interface WrittenReports {
   readonly files: string[];
   /** Why the box plots were skipped, when they were (InnerEye skips them when no structure has two values). */
   readonly boxplotsSkipped?: string;
+  /** The aggregate table as written to `metrics_aggregates.md` (the model card's). */
+  readonly aggregatesMarkdown: string;
 }
 
 /**
@@ -50,7 +66,8 @@ export interface WrittenReports {
  * as InnerEye's pandas code), `metrics_aggregates.md` (the model card's table),
  * `metrics_statistics.json` (every statistic, with quartiles and 95% CIs) and, per metric, a box
  * plot as SVG and PNG (`metrics_boxplot.{svg,png}` for Dice, `metrics_boxplot_<metric>.{svg,png}`
- * for the distances).
+ * for the distances); with `options.run`, `report.html` and `failures.json`. Every file is
+ * written from the results themselves; none is read back.
  * @throws MetricsError `BAD_RESULTS` for an invalid result list, `WRITE_FAILED` when a file cannot be written.
  * @example
  * ```ts
@@ -73,19 +90,27 @@ export function writeMetricsReports(
     }
     files.push(file);
   };
+  const aggregatesMarkdown = metricsAggregatesMarkdown(results);
   put(REPORT_FILES.metricsCsv, metricsCsv(results));
   put(REPORT_FILES.aggregatesCsv, metricsAggregatesCsv(results));
-  put(REPORT_FILES.aggregatesMarkdown, metricsAggregatesMarkdown(results));
+  put(REPORT_FILES.aggregatesMarkdown, aggregatesMarkdown);
   put(REPORT_FILES.statisticsJson, metricsStatisticsJson(results));
   const diceBoxes = metricBoxes(results, 'DiceNumeric');
-  if (!diceBoxes.some((b) => b.values.length > 1)) {
-    return { files, boxplotsSkipped: 'no structure has more than one finite value' };
-  }
-  for (const metric of METRIC_COLUMNS) {
+  const boxplotsSkipped = diceBoxes.some((b) => b.values.length > 1) ? undefined : 'no structure has more than one finite value';
+  const plots: { caption: string; svg: string }[] = [];
+  for (const metric of boxplotsSkipped ? [] : METRIC_COLUMNS) {
     const title = options.titleSuffix ? `${TITLES[metric]} ${options.titleSuffix}` : TITLES[metric];
     const svg = boxPlotSvg(metricBoxes(results, metric), { title, yLabel: metric });
     put(`${BOXPLOT_STEMS[metric]}.svg`, svg);
     if (options.png ?? true) put(`${BOXPLOT_STEMS[metric]}.png`, svgToPng(svg));
+    plots.push({ caption: metric, svg });
   }
-  return { files };
+  if (options.run) {
+    put(REPORT_FILES.failuresJson, stringifyJson(options.run.failures));
+    put(REPORT_FILES.reportHtml, reportHtml({
+      title: options.run.title, provenance: options.run.provenance, results, plots, failures: options.run.failures,
+      generatedAt: options.run.generatedAt ?? new Date().toISOString(),
+    }));
+  }
+  return { files, aggregatesMarkdown, ...(boxplotsSkipped ? { boxplotsSkipped } : {}) };
 }

@@ -1,68 +1,58 @@
 // A self-contained HTML report of a run: provenance, the model-card table, the box plots inline,
 // the per-subject table and the failed subjects with their reasons. No external resources.
+// Rendered from the results themselves (the same cells metrics.csv and the aggregate tables are
+// written from), never by parsing those files back.
+import { aggregateTableCells, METRIC_COLUMNS, metricsTableCells, type MetricColumn, type SubjectStructureMetrics } from './metrics-tables.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A GitHub-style pipe table (as the metrics package writes it) as an HTML table. */
-export function markdownTableToHtml(markdown: string): string {
-  const lines = markdown.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('|'));
-  const cells = (line: string) => line.replace(/^\||\|$/g, '').split('|').map((c) => escapeHtml(c.trim()));
-  const [head, , ...body] = lines;
+/** An HTML table of cells, header row first; every cell escaped. */
+export function tableHtml(cells: readonly (readonly string[])[]): string {
+  const [head, ...body] = cells;
   if (!head) return '<p>(no table)</p>';
-  return `<table><thead><tr>${cells(head).map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${
-    body.map((l) => `<tr>${cells(l).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr>${head.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${
+    body.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 /**
  * The model-card table in a form that fits a page: one row per structure, one column per metric,
- * each cell `mean ± std (min–max)`. Falls back to the full table when the columns are not InnerEye's.
+ * each cell `mean ± std (min–max)`, from the aggregate table's cells ({@link aggregateTableCells}).
  */
-export function compactSummaryHtml(markdown: string): string {
-  const lines = markdown.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('|'));
-  const cells = (line: string) => line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
-  const [head, , ...body] = lines;
+export function compactSummaryHtml(aggregateCells: readonly (readonly string[])[]): string {
+  const [head, ...body] = aggregateCells;
   if (!head) return '<p>(no results)</p>';
-  const columns = cells(head);
-  const metrics = ['DiceNumeric', 'HausdorffDistance_mm', 'MeanDistance_mm'];
-  const at = (m: string, stat: string) => columns.indexOf(`${m}_${stat}`);
-  if (columns[0] !== 'Structure' || metrics.some((m) => at(m, 'mean') < 0)) return markdownTableToHtml(markdown);
-  const labels: Record<string, string> = { DiceNumeric: 'Dice', HausdorffDistance_mm: 'Hausdorff distance (mm)', MeanDistance_mm: 'Mean surface distance (mm)' };
-  const rows = body.map((line) => {
-    const c = cells(line);
-    const metricCells = metrics.map((m) => {
+  const at = (m: string, stat: string) => head.indexOf(`${m}_${stat}`);
+  const labels: Record<MetricColumn, string> = { DiceNumeric: 'Dice', HausdorffDistance_mm: 'Hausdorff distance (mm)', MeanDistance_mm: 'Mean surface distance (mm)' };
+  const rows = body.map((c) => {
+    const metricCells = METRIC_COLUMNS.map((m) => {
       const [mean, std, min, max] = ['mean', 'std', 'min', 'max'].map((st) => c[at(m, st)] ?? '');
       return `<td>${escapeHtml(mean ?? '')}${std ? ` ± ${escapeHtml(std)}` : ''} <span class="range">(${escapeHtml(min ?? '')}–${escapeHtml(max ?? '')})</span></td>`;
     });
-    return `<tr><td>${escapeHtml(c[0] ?? '')}</td><td>${escapeHtml(c[columns.indexOf('count')] ?? '')}</td>${metricCells.join('')}</tr>`;
+    return `<tr><td>${escapeHtml(c[0] ?? '')}</td><td>${escapeHtml(c[head.indexOf('count')] ?? '')}</td>${metricCells.join('')}</tr>`;
   });
-  return `<table><thead><tr><th>Structure</th><th>n</th>${metrics.map((m) => `<th>${labels[m]}<br><span class="range">mean ± std (min–max)</span></th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** A CSV (no quoted commas, as metrics.csv is) as an HTML table. */
-export function csvToHtml(csv: string): string {
-  const [head, ...rows] = csv.trim().split('\n');
-  if (!head) return '<p>(empty)</p>';
-  const cells = (l: string) => l.split(',').map(escapeHtml);
-  return `<table><thead><tr>${cells(head).map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${cells(r).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr><th>Structure</th><th>n</th>${METRIC_COLUMNS.map((m) => `<th>${labels[m]}<br><span class="range">mean ± std (min–max)</span></th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export interface ReportHtmlInput {
   title: string;
-  provenance: Record<string, string>;
-  aggregatesMarkdown: string;
-  metricsCsv: string;
+  provenance: Readonly<Record<string, string>>;
+  /** Per-subject, per-structure results (the rows of `metrics.csv` before rounding). */
+  results: readonly SubjectStructureMetrics[];
   /** SVG documents, inlined. */
-  plots: { caption: string; svg: string }[];
-  failures: { subjectId: string; reason: string }[];
+  plots: readonly { caption: string; svg: string }[];
+  failures: readonly { subjectId: string; reason: string }[];
   generatedAt: string;
 }
 
-/** The whole report as one HTML document. */
+/**
+ * The whole report as one HTML document.
+ * @throws MetricsError `BAD_RESULTS` for invalid results.
+ */
 export function reportHtml(input: ReportHtmlInput): string {
+  const aggregates = aggregateTableCells(input.results);
   const provenance = Object.entries(input.provenance)
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   const plots = input.plots.length === 0
@@ -88,8 +78,8 @@ figure svg{max-width:520px;height:auto}
 <h1>${escapeHtml(input.title)}</h1>
 <p class="meta">Generated ${escapeHtml(input.generatedAt)} by Seahorse. Metrics follow InnerEye's definitions (Dice, Hausdorff distance and mean surface distance in mm).</p>
 <h2>Summary per structure</h2>
-${compactSummaryHtml(input.aggregatesMarkdown)}
-<details><summary>The full table, as InnerEye's <code>metrics_aggregates.csv</code></summary><div class="wide">${markdownTableToHtml(input.aggregatesMarkdown)}</div></details>
+${compactSummaryHtml(aggregates)}
+<details><summary>The full table, as InnerEye's <code>metrics_aggregates.csv</code></summary><div class="wide">${tableHtml(aggregates)}</div></details>
 <h2>Distributions</h2>
 ${plots}
 <h2>Failed subjects (${input.failures.length})</h2>
@@ -97,7 +87,7 @@ ${failures}
 <h2>Provenance</h2>
 <table><tbody>${provenance}</tbody></table>
 <h2>Per-subject metrics</h2>
-<div class="wide">${csvToHtml(input.metricsCsv)}</div>
+<div class="wide">${tableHtml(metricsTableCells(input.results))}</div>
 </body></html>
 `;
 }
