@@ -2,7 +2,7 @@
 // pass stops (its session host process is gone) within 10 s, finished subjects keep their results
 // byte for byte, and no output file is left half-written.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,32 +13,9 @@ import { createCohortActivities, RunFolder, startCohortEvaluation, type Activity
 import { demoModelDir } from './cli/demo-command.js';
 import { createComputeDeps } from './compute-deps.js';
 import { createSeahorseWorker } from './seahorse-worker.js';
+import { isRunning, sessionHosts } from './testing/session-hosts.test-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Child processes of this process that host onnxruntime sessions (read from /proc). */
-function sessionHostPids(): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('session-host')) pids.push(Number(name));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-  } catch {
-    return false;
-  }
-};
 
 describe('cancelling a run during a long network pass', () => {
   let connection: Connection;
@@ -84,15 +61,15 @@ describe('cancelling a run during a long network pass', () => {
         while (!has('inferSubject', 'started', '3') && Date.now() < deadline) await sleep(100);
         // The large subject's network pass is running: its session host is busy.
         await sleep(3000);
-        const hosts = sessionHostPids();
+        const hosts = [...sessionHosts().keys()];
         expect(hosts.length, 'one session host').toBe(1);
         const before = Object.fromEntries(['1', '2'].map((id) => [id, readFileSync(new RunFolder(out).resultFile(id))]));
         const cancelledAt = Date.now();
         await handle.cancel();
-        while (hosts.some(alive) && Date.now() - cancelledAt < 30_000) await sleep(50);
+        while (hosts.some(isRunning) && Date.now() - cancelledAt < 30_000) await sleep(50);
         const stoppedAfterMs = Date.now() - cancelledAt;
         console.log(`cancel: the network pass stopped ${stoppedAfterMs} ms after the cancellation request`);
-        expect(hosts.some(alive), 'the session host still runs').toBe(false);
+        expect(hosts.some(isRunning), 'the session host still runs').toBe(false);
         expect(stoppedAfterMs).toBeLessThan(10_000);
         await expect(handle.result()).rejects.toThrow();
         expect((await handle.describe()).status.name).toBe('CANCELLED');
@@ -115,6 +92,6 @@ describe('cancelling a run during a long network pass', () => {
       await wc.close();
       await deps.close();
     }
-    expect(sessionHostPids()).toEqual([]);
+    expect(sessionHosts().size).toBe(0);
   }, 400_000);
 });

@@ -1,7 +1,7 @@
 // A run's `inference.threads` reaches onnxruntime: through the workflow, the inference activity,
 // the compute and the ensemble, to the session host's intra-op thread pools (counted in /proc).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -12,24 +12,7 @@ import { createCohortActivities, startCohortEvaluation } from '@seahorse/workflo
 import { demoModelDir } from './cli/demo-command.js';
 import { createComputeDeps } from './compute-deps.js';
 import { createSeahorseWorker } from './seahorse-worker.js';
-
-/** Child processes of this process that host onnxruntime sessions, with their OS thread counts. */
-function sessionHosts(): Map<number, number> {
-  const hosts = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('session-host')) {
-        hosts.set(Number(name), readdirSync(`/proc/${name}/task`).length);
-      }
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return hosts;
-}
+import { sessionHosts } from './testing/session-hosts.test-helpers.js';
 
 describe.runIf(existsSync('/proc/self/task'))("a run's threads reach onnxruntime", () => {
   let connection: Connection;

@@ -1,6 +1,7 @@
 // One measurement of the inference runtime in a fresh process, so that peak RSS belongs to it alone.
 // Run by inference.bench.ts:
-//   patch <onnx> <threads> <reps>
+//   patch <onnx> <threads> <reps>          (through the session host process, as Seahorse runs)
+//   patch-direct <onnx> <threads> <reps>   (onnxruntime-node in this process, no host: the host's overhead is the difference)
 //   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes|-] [Z,Y,X]
 // Prints one JSON line: { seconds: number[], peakRssBytes, hostPeakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }:
 // peakRssBytes is this process's peak plus its session host's (the host holds onnxruntime's memory).
@@ -37,6 +38,20 @@ if (kind === 'patch') {
   }
   hostPeakRssBytes = await host.maxRssBytes();
   await host.close();
+} else if (kind === 'patch-direct') {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(onnx!, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    enableCpuMemArena: false, enableMemPattern: true, executionProviders: ['cpu'], logSeverityLevel: 3,
+  });
+  const shape: ShapeZYX = [128, 176, 176];
+  const patch = syntheticVolumeZYX(shape);
+  for (let r = 0; r < Number(rest[0] ?? 2); r++) {
+    const t = performance.now();
+    await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', patch, [1, 1, ...shape]) });
+    seconds.push((performance.now() - t) / 1000);
+  }
+  await session.release();
 } else {
   const [mode, membersArg, segOut, budget, shapeArg] = rest;
   const members = Number(membersArg);

@@ -46,6 +46,17 @@ export async function benchInferenceRuntime(): Promise<void> {
     const onnx = path.join(pkg, 'members', '01-last.onnx');
     console.log(`threads ${threads} (both sides); reference = onnxruntime-python on the same ONNX (stand-in for PyTorch CPU, not installed)`);
 
+    // The session host's own cost: the same patch through the host process and straight in-process,
+    // alternated so that machine noise falls on both.
+    const viaHost: number[] = [];
+    const direct: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      viaHost.push(Math.min(...child(['patch', onnx, String(threads), '2']).seconds));
+      direct.push(Math.min(...child(['patch-direct', onnx, String(threads), '2']).seconds));
+    }
+    console.log(`session host overhead, one 128×176×176 patch, best of 4: via the host process ${secs(Math.min(...viaHost))}, `
+      + `onnxruntime-node in-process ${secs(Math.min(...direct))}; ratio ${(Math.min(...viaHost) / Math.min(...direct)).toFixed(3)}`);
+
     const sp = child(['patch', onnx, String(threads), '2']);
     const pp = await runPythonReference<PyResult>('inference_runtime_bench.py', [onnx, String(threads), 'patch', '2']);
     const s = Math.min(...sp.seconds);

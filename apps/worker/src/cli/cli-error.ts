@@ -1,3 +1,6 @@
+import { isBadInput } from '@seahorse/evaluation';
+import { ArchitectureMismatchError, CheckpointReadError, ModelImportError } from '@seahorse/innereye-import';
+import { RunFolderError } from '@seahorse/workflows';
 /**
  * Exit codes of the `seahorse` CLI (documented in the README):
  * - 0: success
@@ -24,9 +27,10 @@ export function formatError(err: unknown): string {
   return message.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
 }
 
-/** The exit code for an error: its own for a CliError, else by kind. */
+/** The exit code for an error: its own for a CliError; bad input (an invalid option, manifest, package, scan…) is usage; else internal. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof Error && err.name === 'ZodError') return EXIT.usage;
+  if (err instanceof RunFolderError || isBadInput(err)) return EXIT.usage;
+  if (err instanceof ModelImportError || err instanceof CheckpointReadError || err instanceof ArchitectureMismatchError) return EXIT.usage;
   return EXIT.internal;
 }

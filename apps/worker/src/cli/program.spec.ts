@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
 import { EXIT } from './cli-error.js';
+import { demoModelDir } from './demo-command.js';
 
 async function run(args: string[]) {
   const lines: string[] = [];
@@ -21,5 +25,19 @@ describe('seahorse CLI errors', () => {
     const { code, lines } = await run(['worker', '--address', '127.0.0.1:1']);
     expect(code).toBe(EXIT.temporal);
     expect(lines[0]).toMatch(/^seahorse: error: cannot start worker against 127\.0\.0\.1:1/);
+  });
+
+  it('reports bad input (a corrupt scan) as one line naming the file, with exit code 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-cli-bad-'));
+    try {
+      const scan = path.join(dir, 'corrupt.nii.gz');
+      writeFileSync(scan, 'not a NIfTI file');
+      const { code, lines } = await run(['segment', scan, '--model', demoModelDir(), '--out', path.join(dir, 'out'), '--threads', '1']);
+      expect(code).toBe(EXIT.usage);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^seahorse: error: .*corrupt\.nii\.gz/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
