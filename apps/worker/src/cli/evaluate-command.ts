@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   cohortWorkflowId, createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, progressQuery, RunAlreadyCompletedError,
-  RunFolder, RunFolderError, RunSpec, startCohortEvaluation, type CohortDeps, type CohortEvaluationResult, type StartMode,
+  RunFolder, RunFolderError, RunSpec, startCohortEvaluation, type CohortDeps, type CohortEvaluationResult, type CohortProgress, type StartMode,
 } from '@seahorse/workflows';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -71,20 +71,44 @@ export async function runToCompletion(args: {
     })))
     : [];
   const display = createProgressDisplay();
-  const poll = setInterval(() => {
-    target.client.workflow.getHandle(cohortWorkflowId(spec.runId)).query(progressQuery).then((p) => display.update(p), () => undefined);
-  }, 1000);
+  const poller = pollProgress(target.client, spec.runId, (p) => display.update(p));
   try {
-    const follow = target.client.workflow.getHandle(cohortWorkflowId(spec.runId)).result();
+    // The poller stops (its last query answered) before the workers shut down and the connection
+    // closes: a query still being retried on a closed connection would throw from a timer.
+    const follow = target.client.workflow.getHandle(cohortWorkflowId(spec.runId)).result()
+      .finally(() => poller.stop());
     const result = await runWorkersUntil(locals.map((l) => l.worker), follow);
     display.update({ runId: spec.runId, ...result.counts, running: 0, remaining: 0, paused: false, phase: 'finished', etaSeconds: 0, continuedAsNew: result.continuedAsNew });
     return result;
   } finally {
-    clearInterval(poll);
+    await poller.stop();
     display.stop();
     for (const l of locals) await l.connection.close();
     await deps?.close?.();
   }
+}
+
+/**
+ * Queries a run's progress once a second, one query at a time. `stop()` ends the polling and
+ * resolves once no query is in flight any more.
+ */
+export function pollProgress(client: Client, runId: string, onProgress: (p: CohortProgress) => void, everyMs = 1000): { stop(): Promise<void> } {
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+  const tick = (): void => {
+    if (stopped || inFlight) return;
+    inFlight = client.workflow.getHandle(cohortWorkflowId(runId)).query(progressQuery)
+      .then((p) => { if (!stopped) onProgress(p); }, () => undefined)
+      .finally(() => { inFlight = undefined; });
+  };
+  const timer = setInterval(tick, everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
 }
 
 /** Runs the workers until `until` settles, then shuts them down; resolves or rejects as `until`. */
