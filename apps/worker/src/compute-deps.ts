@@ -2,7 +2,7 @@
 // subjects, @seahorse/metrics for the reports. A thin adapter: every rule lives in its package.
 import path from 'node:path';
 import {
-  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSubject, segmentSubject, validateSubjectInputs,
+  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs,
 } from '@seahorse/evaluation';
 import type { TilingMode } from '@seahorse/model-package';
 import { REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
@@ -47,15 +47,15 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
     },
 
     async measureSubject({ subject, segmentationFile, structures }) {
-      return measureSubject({ subject, segmentationFile, structures }).map((m): StructureMetricsRow => ({ ...m }));
+      const { metrics, volumes } = measureSegmentation({ subject, segmentationFile, structures });
+      return { rows: metrics.map((m): StructureMetricsRow => ({ ...m })), volumes: volumes.map((v) => ({ ...v })) };
     },
 
     async writeReports({ outDir, results, failures, provenance }) {
-      const rows = results.flatMap((r) => r.rows.map((row) => ({
-        subject: r.subjectId, structure: row.structure,
-        DiceNumeric: row.DiceNumeric, HausdorffDistance_mm: row.HausdorffDistance_mm, MeanDistance_mm: row.MeanDistance_mm,
-      })));
+      const rows = results.flatMap((r) => r.rows.map((row) => ({ ...row, subject: r.subjectId })));
+      const volumes = results.flatMap((r) => r.volumes.map((v) => ({ ...v, subject: r.subjectId })));
       const written = writeMetricsReports(outDir, rows, {
+        volumes,
         run: { title: `Seahorse evaluation ${provenance.runId ?? ''}`.trim(), provenance, failures },
       });
       const file = (name: string) => path.join(outDir, name);

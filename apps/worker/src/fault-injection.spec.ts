@@ -59,10 +59,13 @@ describe('fault injection against the real Temporal dev server', () => {
     return dir;
   }
 
-  it('SIGKILLing the worker at random points, three times, loses nothing and redoes at most the in-flight subjects', async () => {
+  it.each([
+    ['a labelled cohort', false],
+    ['an unlabelled cohort (volumes only)', true],
+  ])('SIGKILLing the worker at random points, three times, loses nothing and redoes at most the in-flight subjects: %s', async (_label, unlabelled) => {
     const address = inject('temporalAddress');
     const dir = workspace();
-    const subjects = Array.from({ length: 10 }, (_, i) => ({ id: `k${i}`, value: 60 + 3 * i }));
+    const subjects = Array.from({ length: 10 }, (_, i) => ({ id: `k${i}`, value: 60 + 3 * i, unlabelled }));
     const dataset = writeSyntheticCohort(path.join(dir, 'data'), subjects);
     const concurrency = 2;
     const base = { dataset, model: dir, concurrency, timeouts: { orchestration: 5, heartbeat: 2, inference: 120 } } satisfies Partial<RunSpecInput>;
@@ -99,6 +102,10 @@ describe('fault injection against the real Temporal dev server', () => {
       expect(progress).toMatchObject({ done: 10, failed: 0, remaining: 0, phase: 'finished' });
       // Final reports are byte-identical to the uninterrupted run's.
       expect(readFileSync(path.join(dir, 'crash', 'metrics.csv'))).toEqual(readFileSync(path.join(dir, 'ref', 'metrics.csv')));
+      expect(readFileSync(path.join(dir, 'crash', 'volumes.csv'))).toEqual(readFileSync(path.join(dir, 'ref', 'volumes.csv')));
+      // Every subject has its volume; only a labelled cohort has metrics rows.
+      expect(readFileSync(path.join(dir, 'crash', 'volumes.csv'), 'utf8').trim().split('\n')).toHaveLength(11);
+      expect(readFileSync(path.join(dir, 'crash', 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(unlabelled ? 1 : 11);
 
       const events = readEvents(eventsLog);
       const pids = new Set(events.map((e) => e.pid));

@@ -8,5 +8,6 @@ export { describeModel, type ModelDescription } from './describe-model.js';
 export { EnsembleCache, type EnsembleCacheOptions } from './ensemble-cache.js';
 export { segmentSubject, type SegmentSubjectRequest } from './segment-subject.js';
 export { measureSubject } from './measure-subject.js';
+export { measureVolumes, measureSegmentation, type StructureVolume, type SegmentationMeasures } from './measure-volumes.js';
 export { isBadInput } from './bad-input.js';
 export { evaluateSubjects, type SubjectEvaluation } from './evaluate-subjects.js';

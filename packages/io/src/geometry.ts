@@ -1,5 +1,5 @@
 import { GeometryError, SpaceMismatchError } from './errors.js';
-import { columnLengths } from './matrix.js';
+import { columnLengths, det3, linearPart } from './matrix.js';
 import type { GridXYZ, Mat3, Mat4, ShapeXYZ, VolumeXYZ, VolumeZYX, VoxelArray } from './volume.js';
 
 /** A world frame: `'RAS'` (NIfTI, nibabel: +x Right, +y Anterior, +z Superior) or `'LPS'` (ITK, SimpleITK, DICOM). */
@@ -34,6 +34,18 @@ function affineOf(x: AffineOrVolume): ArrayLike<number> {
  */
 export function spacingXYZ(x: AffineOrVolume): [number, number, number] {
   return columnLengths(affineOf(x));
+}
+
+/**
+ * The volume of one voxel in mm³: `|det|` of the affine's 3×3 part, as nibabel's
+ * `abs(np.linalg.det(img.affine[:3, :3]))`. For an oblique or sheared affine this is the true
+ * volume of the parallelepiped a voxel spans (the product of the spacings is not, under shear).
+ * @throws GeometryError when the affine is not 16 finite numbers.
+ * @example
+ * voxelVolumeMm3(readNifti('t1.nii.gz')); // 1.2 for 1 × 1 × 1.2 mm voxels
+ */
+export function voxelVolumeMm3(x: AffineOrVolume): number {
+  return Math.abs(det3(linearPart(affineOf(x))));
 }
 
 /**

@@ -15,7 +15,7 @@ export {
   type NiftiImage, type NiftiHeaderInfo, type ReadNiftiOptions, type SpatialUnits, type TemporalUnits,
 } from './nifti-read.js';
 export {
-  toZYX, spacingXYZ, originXYZ, directionMatrix, gridOf, assertSameSpace,
+  toZYX, spacingXYZ, voxelVolumeMm3, originXYZ, directionMatrix, gridOf, assertSameSpace,
   type AffineOrVolume, type WorldFrame, type SameSpaceOptions,
 } from './geometry.js';
 export {

@@ -22,7 +22,7 @@ export {
   computeStructureMetrics, computeExtendedStructureMetrics,
   type StructureMetrics, type ExtendedStructureMetrics, type StructureMetricsOptions,
 } from './structure-metrics.js';
-export { formatFixed, roundHalfEven } from './reports/format-number.js';
+export { formatFixed, roundHalfEven, pythonFloatRepr } from './reports/format-number.js';
 export {
   numpySum, describeLikePandas, fullStatistics, studentTQuantile,
   type PandasDescribe, type FullStatistics,
@@ -37,3 +37,13 @@ export { reportHtml, tableHtml, compactSummaryHtml, escapeHtml, type ReportHtmlI
 export {
   writeMetricsReports, REPORT_FILES, BOXPLOT_STEMS, type WriteReportsOptions, type WrittenReports,
 } from './reports/write-reports.js';
+export {
+  metricsExtendedCsv, metricsExtendedAggregatesCsv, extendedRows, extendedValues,
+  EXTENDED_COLUMNS, EXTENDED_METRIC_FIELDS, EXTENDED_AGGREGATE_COLUMNS,
+  type ExtendedColumn, type ExtendedSubjectStructureMetrics,
+} from './reports/extended-table.js';
+export {
+  volumesCsv, volumesAggregatesCsv, volumesTableCells, volumeRows, volumeAggregates, lateralPartner,
+  VOLUME_COLUMNS, VOLUME_AGGREGATE_COLUMNS,
+  type SubjectStructureVolume, type VolumeRow, type VolumeAggregate,
+} from './reports/volumes-table.js';

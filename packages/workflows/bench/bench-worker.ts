@@ -43,7 +43,7 @@ export function benchDeps(): CohortDeps {
       renameSync(`${f}.tmp`, f);
       return { segmentationFile: f };
     }),
-    measureSubject: async () => [{ structure: 's', DiceNumeric: 1, HausdorffDistance_mm: 0, MeanDistance_mm: 0 }],
+    measureSubject: async () => ({ rows: [{ structure: 's', DiceNumeric: 1, HausdorffDistance_mm: 0, MeanDistance_mm: 0 }], volumes: [{ structure: 's', voxels: 1, volume_mm3: 1 }] }),
     writeReports: async ({ outDir }) => ({ metricsCsv: outDir, aggregatesCsv: outDir, markdownFile: outDir, reportHtml: outDir, plots: [], markdown: '' }),
   };
 }

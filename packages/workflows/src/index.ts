@@ -6,7 +6,7 @@ export { workflowsPath } from './workflows-path.js';
 export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
 export {
   RunFolder, RunFolderError, RUN_FOLDER_FILES, RESULT_FORMAT_VERSION, subjectFolderName,
-  PlannedSubject, RunPlan, SubjectResult, FailureRecord, StructureMetricsRow,
+  PlannedSubject, RunPlan, SubjectResult, FailureRecord, StructureMetricsRow, StructureVolumeRow,
   type RunFolderStatus, type RunFolderContents,
 } from './run-folder.js';
 export {
@@ -17,7 +17,9 @@ export {
   createCohortActivities, aggregateRunReports,
   type CohortActivities, type CohortActivityOptions, type ActivityExecutionEvent,
 } from './activities/cohort-activities.js';
-export type { CohortDeps, StepProgress, InferenceOverrides, ModelDescription, SegmentedSubject } from './activities/cohort-deps.js';
+export type {
+  CohortDeps, StepProgress, InferenceOverrides, ModelDescription, SegmentedSubject, SubjectMeasures, SubjectReportInput,
+} from './activities/cohort-deps.js';
 export {
   BAD_SUBJECT_INPUT,
   type CohortPlan, type CohortReport, type PreparedSubject, type SubjectToCompute, type InferredSubject, type MeasuredSubject,

@@ -19,7 +19,7 @@ describe('run folder', () => {
   it('keeps NaN and ±Infinity (metrics of empty masks) through a result round trip, and leaves no temp file', () => {
     const run = new RunFolder(path.join(dir, 'roundtrip'));
     run.writePlan(plan(['a']));
-    run.writeResult({ subjectId: 'a', key: 'k', rows: [row(NaN)], completedAt: 'now' });
+    run.writeResult({ subjectId: 'a', key: 'k', rows: [row(NaN)], volumes: [{ structure: 'L', voxels: 0, volume_mm3: 0 }], completedAt: 'now' });
     const back = run.readResult('a')!;
     expect(back.format).toBe(RESULT_FORMAT_VERSION);
     expect(back.rows[0]!.DiceNumeric).toBeNaN();
@@ -42,6 +42,20 @@ describe('run folder', () => {
     expect(run.readResult('missing')).toBeUndefined();
   });
 
+  it('says in one line that a result was written by an older Seahorse, and how to recompute it', () => {
+    const run = new RunFolder(path.join(dir, 'older'));
+    run.writePlan(plan(['a', 'b']));
+    mkdirSync(run.subjectDir('a'), { recursive: true });
+    // A format-1 result (before volumes): valid then, not now.
+    writeFileSync(run.resultFile('a'), JSON.stringify({ format: 1, subjectId: 'a', key: 'k', rows: [row(0.9)], completedAt: 'x' }));
+    run.writeResult({ subjectId: 'b', key: 'k', rows: [], volumes: [{ structure: 'L', voxels: 3, volume_mm3: 3.5 }], completedAt: 'now' });
+    expect(run.otherResultFormat('a')).toBe(1);
+    expect(run.otherResultFormat('b')).toBeUndefined();
+    const { results, failures } = run.contents();
+    expect(results).toEqual([{ subjectId: 'b', rows: [], volumes: [{ structure: 'L', voxels: 3, volume_mm3: 3.5 }], labelled: true }]);
+    expect(failures).toEqual([{ subjectId: 'a', reason: `${run.resultFile('a')}: a result of format 1, written by an older Seahorse (this one reads format 2); 'seahorse resume r' computes it again` }]);
+  });
+
   it('makes subject ids safe folder names that cannot leave the subjects folder', () => {
     expect(subjectFolderName('007')).toBe('007');
     expect(subjectFolderName('../../etc')).toBe('..%2f..%2fetc');
@@ -55,7 +69,7 @@ describe('run folder', () => {
     const run = new RunFolder(path.join(dir, 'status'));
     expect(run.status()).toEqual({ planned: 0, withResults: 0, failed: 0, toDo: 0 });
     run.writePlan(plan(['a', 'b', 'c', 'd']));
-    run.writeResult({ subjectId: 'a', key: 'k', rows: [row(0.9)], completedAt: 'now' });
+    run.writeResult({ subjectId: 'a', key: 'k', rows: [row(0.9)], volumes: [], completedAt: 'now' });
     run.writeFailure('b', 'bad image');
     // A stray folder that is not in the plan counts for nothing.
     mkdirSync(path.join(run.out, 'subjects', 'stray'), { recursive: true });
@@ -65,7 +79,7 @@ describe('run folder', () => {
     expect(results.map((r) => r.subjectId)).toEqual(['a']);
     expect(failures).toEqual([{ subjectId: 'b', reason: 'bad image' }, { subjectId: 'c', reason: 'no result' }, { subjectId: 'd', reason: 'no result' }]);
     // A commit removes the failure record; clearing a subject empties its folder only.
-    run.writeResult({ subjectId: 'b', key: 'k', rows: [row(0.8)], completedAt: 'now' });
+    run.writeResult({ subjectId: 'b', key: 'k', rows: [row(0.8)], volumes: [], completedAt: 'now' });
     expect(run.readFailure('b')).toBeUndefined();
     run.clearSubject('a');
     expect(run.subjectFiles('a')).toEqual([]);

@@ -23,8 +23,11 @@ export const RUN_FOLDER_FILES = {
   failure: 'failure.json',
 } as const;
 
-/** Bump when the meaning of a stored result changes: old results then no longer count as valid. */
-export const RESULT_FORMAT_VERSION = 1;
+/**
+ * Bump when the meaning of a stored result changes: old results then no longer count as valid
+ * (their subjects are recomputed, and the reports say so). 2: results carry `volumes`.
+ */
+export const RESULT_FORMAT_VERSION = 2;
 
 /** A problem with a run folder's files, naming the file and the field. */
 export class RunFolderError extends Error {
@@ -90,13 +93,28 @@ export const StructureMetricsRow = z.object({
   MeanDistance_mm: jsonNumber(),
 }).catchall(jsonNumber()) as unknown as z.ZodType<StructureMetricsRow>;
 
+/** One structure's predicted volume: voxel count and mm³ (count × the voxel volume from the affine). */
+export interface StructureVolumeRow {
+  structure: string;
+  voxels: number;
+  volume_mm3: number;
+}
+export const StructureVolumeRow = z.object({
+  structure: z.string(),
+  voxels: z.number().int().nonnegative(),
+  volume_mm3: jsonNumber(),
+}).strict() as unknown as z.ZodType<StructureVolumeRow>;
+
 /** `<out>/subjects/<id>/metrics.json`: the commit point of a subject, written last. */
 export const SubjectResult = z.object({
   format: z.number(),
   subjectId: z.string(),
   /** Idempotency key: hash of the input files, the model package and the options. */
   key: z.string(),
+  /** Metrics against the ground truth, one row per structure; empty for a subject without ground truth. */
   rows: z.array(StructureMetricsRow),
+  /** Predicted volumes, one row per structure (labelled or not). */
+  volumes: z.array(StructureVolumeRow),
   completedAt: z.string(),
 }).strict();
 export type SubjectResult = z.infer<typeof SubjectResult>;
@@ -130,7 +148,7 @@ export interface RunFolderStatus {
 /** What the final reports are built from, in plan order. */
 export interface RunFolderContents {
   plan: RunPlan;
-  results: { subjectId: string; rows: StructureMetricsRow[] }[];
+  results: { subjectId: string; rows: StructureMetricsRow[]; volumes: StructureVolumeRow[]; labelled: boolean }[];
   failures: { subjectId: string; reason: string }[];
 }
 
@@ -225,6 +243,15 @@ export class RunFolder {
     return r.status === 'ok' && r.value.format === RESULT_FORMAT_VERSION ? r.value : undefined;
   }
 
+  /**
+   * The result format of a subject's `metrics.json` when it is a result of another format than
+   * this Seahorse writes (an older Seahorse wrote it), else `undefined` (current, missing or torn).
+   */
+  otherResultFormat(subjectId: string): number | undefined {
+    const r = readJsonFile(this.resultFile(subjectId), z.object({ format: z.number(), subjectId: z.string() }).passthrough());
+    return r.status === 'ok' && r.value.format !== RESULT_FORMAT_VERSION ? r.value.format : undefined;
+  }
+
   /** Commits a subject: writes its result (atomically), then removes any failure record. */
   writeResult(result: Omit<SubjectResult, 'format'>): void {
     const file: SubjectResult = { format: RESULT_FORMAT_VERSION, ...result };
@@ -264,7 +291,8 @@ export class RunFolder {
 
   /**
    * Every subject's result or failure, in plan order; a subject with neither counts as failed with
-   * reason `no result`.
+   * reason `no result`, or, when its `metrics.json` is of an older result format, a reason that
+   * says so and how to recompute it.
    * @throws RunFolderError when the plan is missing or unreadable.
    */
   contents(): RunFolderContents {
@@ -273,10 +301,17 @@ export class RunFolder {
     const failures: RunFolderContents['failures'] = [];
     for (const s of plan.subjects) {
       const r = this.readResult(s.id);
-      if (r) results.push({ subjectId: s.id, rows: r.rows });
-      else failures.push({ subjectId: s.id, reason: this.readFailure(s.id)?.reason ?? 'no result' });
+      if (r) results.push({ subjectId: s.id, rows: r.rows, volumes: r.volumes, labelled: s.groundTruth !== null });
+      else failures.push({ subjectId: s.id, reason: this.readFailure(s.id)?.reason ?? this.missingReason(s.id) });
     }
     return { plan, results, failures };
+  }
+
+  private missingReason(subjectId: string): string {
+    const format = this.otherResultFormat(subjectId);
+    return format === undefined ? 'no result'
+      : `${this.resultFile(subjectId)}: a result of format ${format}, written by an older Seahorse (this one reads format ${RESULT_FORMAT_VERSION}); `
+        + `'seahorse resume ${this.readPlan()?.runId ?? '<run-id>'}' computes it again`;
   }
 
   /** Files in a subject's folder (for checks that nothing half-written is left), sorted. */

@@ -3,13 +3,15 @@
 // (NIfTI, ONNX, metrics) is wired in apps/worker/src/compute-deps.ts and tested end to end there.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { volumesCsv } from '@seahorse/metrics';
 import type { CohortDeps, PlannedSubject } from '@seahorse/workflows';
 
-/** A synthetic subject: its "image" holds `value`; `corrupt` makes it unreadable. */
+/** A synthetic subject: its "image" holds `value`; `corrupt` makes it unreadable; `unlabelled` leaves its ground truth out of the manifest. */
 export interface SyntheticSubject {
   id: string;
   value: number;
   corrupt?: boolean;
+  unlabelled?: boolean;
 }
 
 /** The synthetic compute's bad-input error: its `isBadInput` knows it by class, as the real compute knows its packages' errors. */
@@ -25,7 +27,7 @@ export function writeSyntheticCohort(dir: string, subjects: SyntheticSubject[]):
     writeFileSync(path.join(dir, `${s.id}.gt`), JSON.stringify({ value: 100 }));
   }
   const file = path.join(dir, 'dataset.json');
-  writeFileSync(file, JSON.stringify({ subjects: subjects.map((s) => s.id) }));
+  writeFileSync(file, JSON.stringify({ subjects: subjects.map((s) => s.id), unlabelled: subjects.filter((s) => s.unlabelled).map((s) => s.id) }));
   return file;
 }
 
@@ -46,10 +48,10 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
   return {
     async loadSubjects(datasetFile) {
       const dir = path.dirname(datasetFile);
-      const { subjects } = JSON.parse(readFileSync(datasetFile, 'utf8')) as { subjects: string[] };
+      const { subjects, unlabelled = [] } = JSON.parse(readFileSync(datasetFile, 'utf8')) as { subjects: string[]; unlabelled?: string[] };
       return subjects.map((id): PlannedSubject => ({
         id, images: [path.join(dir, `${id}.img`)],
-        groundTruth: { kind: 'masks', masks: { structure_A: path.join(dir, `${id}.gt`) } },
+        groundTruth: unlabelled.includes(id) ? null : { kind: 'masks', masks: { structure_A: path.join(dir, `${id}.gt`) } },
       }));
     },
     async describeModel(modelDir, _overrides) {
@@ -71,14 +73,18 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
       renameSync(`${file}.tmp`, file);
       return { segmentationFile: file };
     },
-    async measureSubject({ segmentationFile }) {
+    async measureSubject({ subject, segmentationFile }) {
       const { value } = JSON.parse(readFileSync(segmentationFile, 'utf8')) as { value: number };
-      return [{ structure: 'structure_A', DiceNumeric: value / 100, HausdorffDistance_mm: 100 - value, MeanDistance_mm: (100 - value) / 10 }];
+      const volumes = [{ structure: 'structure_A', voxels: value, volume_mm3: value * 1.5 }];
+      if (!subject.groundTruth) return { rows: [], volumes };
+      return { rows: [{ structure: 'structure_A', DiceNumeric: value / 100, HausdorffDistance_mm: 100 - value, MeanDistance_mm: (100 - value) / 10 }], volumes };
     },
     async writeReports({ outDir, results, failures }) {
       const rows = results.flatMap((r) => r.rows.map((row) => `${r.subjectId},${row.structure},${row.DiceNumeric.toFixed(3)}`)).sort();
       const metricsCsv = path.join(outDir, 'metrics.csv');
       writeFileSync(metricsCsv, `Patient,Structure,Dice\n${rows.join('\n')}\n`);
+      // The real volumes table (@seahorse/metrics), so durability tests compare real report bytes.
+      writeFileSync(path.join(outDir, 'volumes.csv'), volumesCsv(results.flatMap((r) => r.volumes.map((v) => ({ ...v, subject: r.subjectId })))));
       const failuresFile = path.join(outDir, 'failures.csv');
       writeFileSync(failuresFile, failures.map((f) => `${f.subjectId},${f.reason}`).join('\n'));
       return { metricsCsv, aggregatesCsv: failuresFile, markdownFile: failuresFile, reportHtml: failuresFile, plots: [], markdown: `${results.length} results` };

@@ -69,3 +69,33 @@ export function roundHalfEven(x: number, digits = 3): number {
   if (!Number.isFinite(x)) return x;
   return Number(formatFixed(x, digits));
 }
+
+/**
+ * A float as Python's `repr` (and numpy's `astype(str)`, which pandas' `to_csv` uses without a
+ * `float_format`) writes it: the shortest digits that read back to the same double, in fixed
+ * notation for exponents −4 to 15 (always with a decimal point: `2.0`), else in exponent notation
+ * (`1e-05`, `1.5e+16`); `nan`, `inf`, `-inf`.
+ * @example
+ * ```ts
+ * pythonFloatRepr(2); // "2.0"
+ * pythonFloatRepr(0.00001); // "1e-05"
+ * ```
+ */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, exp] = Math.abs(x).toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  const digits = mantissa.replace('.', '');
+  const sign = x < 0 ? '-' : '';
+  if (e < -4 || e >= 16) {
+    const m = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+    return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+  const intPart = digits.slice(0, e + 1).padEnd(e + 1, '0');
+  const frac = digits.slice(e + 1);
+  return `${sign}${intPart}.${frac || '0'}`;
+}

@@ -229,7 +229,7 @@ describe('Markdown, JSON and box plots', () => {
       const out = path.join(dir, 'nested', 'reports');
       const written = writeMetricsReports(out, results, { titleSuffix: 'for the test set' });
       expect(written.files.map((f) => path.basename(f))).toEqual(['metrics.csv', 'metrics_aggregates.csv',
-        'metrics_aggregates.md', 'metrics_statistics.json', 'metrics_boxplot.svg', 'metrics_boxplot.png',
+        'metrics_aggregates.md', 'metrics_statistics.json', 'metrics_extended.csv', 'metrics_extended_aggregates.csv', 'metrics_boxplot.svg', 'metrics_boxplot.png',
         'metrics_boxplot_HausdorffDistance_mm.svg', 'metrics_boxplot_HausdorffDistance_mm.png',
         'metrics_boxplot_MeanDistance_mm.svg', 'metrics_boxplot_MeanDistance_mm.png']);
       // Nothing else is in the folder: no temporary file was left behind.
@@ -241,6 +241,23 @@ describe('Markdown, JSON and box plots', () => {
       const one = writeMetricsReports(path.join(dir, 'one'), [results[0]!]);
       expect(one.boxplotsSkipped).toMatch(/more than one/);
       expect(existsSync(path.join(dir, 'one', 'metrics_boxplot.svg'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("InnerEye's files stay byte for byte the same when the rows carry the extended metrics and volumes are given", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'seahorse-innereye-same-'));
+    try {
+      const extended = results.map((r, i) => ({ ...r, HD95_MONAI_mm: i + 0.5, PredictedVolume_mm3: 100 + i, GroundTruthVolume_mm3: 99 }));
+      writeMetricsReports(path.join(dir, 'plain'), results, { png: false });
+      writeMetricsReports(path.join(dir, 'extended'), extended, { png: false, volumes: results.map((r) => ({ subject: r.subject, structure: r.structure, voxels: 7, volume_mm3: 7 })) });
+      for (const f of ['metrics.csv', 'metrics_aggregates.csv', 'metrics_aggregates.md', 'metrics_statistics.json']) {
+        expect(readFileSync(path.join(dir, 'extended', f)), f).toEqual(readFileSync(path.join(dir, 'plain', f)));
+      }
+      expect(readFileSync(path.join(dir, 'extended', 'metrics_extended.csv'), 'utf8')).toContain(',0.5,');
+      expect(existsSync(path.join(dir, 'extended', 'volumes.csv'))).toBe(true);
+      expect(existsSync(path.join(dir, 'plain', 'volumes.csv'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,9 @@ import {
   METRIC_COLUMNS, metricsAggregatesCsv, metricsAggregatesMarkdown, metricsCsv, metricsStatisticsJson,
   validateResults, type MetricColumn, type SubjectStructureMetrics,
 } from './metrics-tables.js';
+import { metricsExtendedAggregatesCsv, metricsExtendedCsv, type ExtendedSubjectStructureMetrics } from './extended-table.js';
 import { reportHtml } from './report-html.js';
+import { volumesAggregatesCsv, volumesCsv, type SubjectStructureVolume } from './volumes-table.js';
 
 /** File names written by {@link writeMetricsReports}, inside its folder. */
 export const REPORT_FILES = {
@@ -16,6 +18,10 @@ export const REPORT_FILES = {
   statisticsJson: 'metrics_statistics.json',
   reportHtml: 'report.html',
   failuresJson: 'failures.json',
+  extendedCsv: 'metrics_extended.csv',
+  extendedAggregatesCsv: 'metrics_extended_aggregates.csv',
+  volumesCsv: 'volumes.csv',
+  volumesAggregatesCsv: 'volumes_aggregates.csv',
 } as const;
 
 /** The box plot file stem of each metric: InnerEye's `metrics_boxplot` for Dice. */
@@ -35,6 +41,11 @@ const TITLES: Record<MetricColumn, string> = {
 export interface WriteReportsOptions {
   /** Appended to each plot title, e.g. `"for epoch 120, test set"`. Default none. */
   readonly titleSuffix?: string;
+  /**
+   * Predicted volumes per subject and structure (labelled subjects or not): with them,
+   * `volumes.csv` and `volumes_aggregates.csv` are written.
+   */
+  readonly volumes?: readonly SubjectStructureVolume[];
   /** Also render each SVG box plot to PNG. Default true. */
   readonly png?: boolean;
   /**
@@ -64,7 +75,9 @@ export interface WrittenReports {
  * Writes every report for a list of per-subject, per-structure results into `folder` (created
  * when missing), each file atomically: `metrics.csv` and `metrics_aggregates.csv` (byte for byte
  * as InnerEye's pandas code), `metrics_aggregates.md` (the model card's table),
- * `metrics_statistics.json` (every statistic, with quartiles and 95% CIs) and, per metric, a box
+ * `metrics_statistics.json` (every statistic, with quartiles and 95% CIs), `metrics_extended.csv`
+ * and `metrics_extended_aggregates.csv` (every metric the rows carry, unrounded), with
+ * `options.volumes` `volumes.csv` and `volumes_aggregates.csv`, and, per metric, a box
  * plot as SVG and PNG (`metrics_boxplot.{svg,png}` for Dice, `metrics_boxplot_<metric>.{svg,png}`
  * for the distances); with `options.run`, `report.html` and `failures.json`. Every file is
  * written from the results themselves; none is read back.
@@ -77,7 +90,7 @@ export interface WrittenReports {
  * ```
  */
 export function writeMetricsReports(
-  folder: string, results: readonly SubjectStructureMetrics[], options: WriteReportsOptions = {},
+  folder: string, results: readonly (SubjectStructureMetrics | ExtendedSubjectStructureMetrics)[], options: WriteReportsOptions = {},
 ): WrittenReports {
   validateResults(results);
   const files: string[] = [];
@@ -95,6 +108,12 @@ export function writeMetricsReports(
   put(REPORT_FILES.aggregatesCsv, metricsAggregatesCsv(results));
   put(REPORT_FILES.aggregatesMarkdown, aggregatesMarkdown);
   put(REPORT_FILES.statisticsJson, metricsStatisticsJson(results));
+  put(REPORT_FILES.extendedCsv, metricsExtendedCsv(results));
+  put(REPORT_FILES.extendedAggregatesCsv, metricsExtendedAggregatesCsv(results));
+  if (options.volumes) {
+    put(REPORT_FILES.volumesCsv, volumesCsv(options.volumes));
+    put(REPORT_FILES.volumesAggregatesCsv, volumesAggregatesCsv(options.volumes));
+  }
   const diceBoxes = metricBoxes(results, 'DiceNumeric');
   const boxplotsSkipped = diceBoxes.some((b) => b.values.length > 1) ? undefined : 'no structure has more than one finite value';
   const plots: { caption: string; svg: string }[] = [];

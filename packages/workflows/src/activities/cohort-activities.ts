@@ -176,7 +176,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       }
     },
 
-    /** Metrics of the segmentation the inference step wrote; writes `metrics.json` (the subject's commit point) last. */
+    /** Metrics (where the subject has ground truth) and volumes of the segmentation the inference step wrote; writes `metrics.json` (the subject's commit point) last. */
     async measureSubject(ref: SubjectRef, inferred: InferredSubject): Promise<MeasuredSubject> {
       const { spec, subjectId } = ref;
       emit('measureSubject', 'started', subjectId);
@@ -192,10 +192,8 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       if (!existsSync(inferred.segmentationFile)) {
         throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${inferred.segmentationFile}`, 'MissingSegmentation');
       }
-      const rows = subject.groundTruth
-        ? await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures }))
-        : [];
-      folder.writeResult({ subjectId, key: inferred.key, rows, completedAt: new Date().toISOString() });
+      const { rows, volumes } = await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures }));
+      folder.writeResult({ subjectId, key: inferred.key, rows, volumes, completedAt: new Date().toISOString() });
       emit('measureSubject', 'completed', subjectId);
       return { subjectId, rows: rows.length };
     },

@@ -2,9 +2,9 @@
 // the real one from @seahorse/evaluation; tests inject lightweight compute). The contract is
 // honest: every parameter a method takes is used, each method returns what the next step
 // consumes, and the compute says itself which of its errors are bad input.
-import type { PlannedSubject, StructureMetricsRow } from '../run-folder.js';
+import type { PlannedSubject, StructureMetricsRow, StructureVolumeRow } from '../run-folder.js';
 
-export type { PlannedSubject, StructureMetricsRow };
+export type { PlannedSubject, StructureMetricsRow, StructureVolumeRow };
 
 /** Progress of a long step, for heartbeats ("patch 3 of 8, member 2 of 5"). */
 export interface StepProgress {
@@ -35,6 +35,23 @@ export interface SegmentedSubject {
   segmentationFile: string;
 }
 
+/** What the measuring step gives for one subject. */
+export interface SubjectMeasures {
+  /** Metrics against the ground truth, one row per structure; empty for a subject without ground truth. */
+  rows: StructureMetricsRow[];
+  /** Predicted volumes, one row per structure. */
+  volumes: StructureVolumeRow[];
+}
+
+/** One subject's result as the reports get it. */
+export interface SubjectReportInput {
+  subjectId: string;
+  rows: StructureMetricsRow[];
+  volumes: StructureVolumeRow[];
+  /** Whether the plan gives the subject ground truth. */
+  labelled: boolean;
+}
+
 /** The compute behind the activities. */
 export interface CohortDeps {
   /** Reads a dataset manifest (dataset.csv / dataset.json) into planned subjects, in a stable order. */
@@ -54,12 +71,15 @@ export interface CohortDeps {
     subject: PlannedSubject; modelDir: string; outDir: string; overrides: InferenceOverrides;
     onProgress: (p: StepProgress) => void; signal: AbortSignal;
   }): Promise<SegmentedSubject>;
-  /** Metrics of the segmentation the inference step wrote against the subject's ground truth, per structure. */
-  measureSubject(args: { subject: PlannedSubject; segmentationFile: string; structures: string[] }): Promise<StructureMetricsRow[]>;
+  /**
+   * Measures the segmentation the inference step wrote: metrics against the subject's ground truth
+   * per structure (none when the subject has no ground truth) and every structure's volume.
+   */
+  measureSubject(args: { subject: PlannedSubject; segmentationFile: string; structures: string[] }): Promise<SubjectMeasures>;
   /** Writes every report (CSV, Markdown, JSON, plots, report.html) into outDir; returns paths and the Markdown table. */
   writeReports(args: {
     outDir: string;
-    results: { subjectId: string; rows: StructureMetricsRow[] }[];
+    results: SubjectReportInput[];
     failures: { subjectId: string; reason: string }[];
     provenance: Record<string, string>;
   }): Promise<{ metricsCsv: string; aggregatesCsv: string; markdownFile: string; reportHtml: string; plots: string[]; markdown: string }>;
