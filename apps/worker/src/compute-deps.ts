@@ -2,7 +2,7 @@
 // subjects, @seahorse/metrics for the reports. A thin adapter: every rule lives in its package.
 import path from 'node:path';
 import {
-  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs,
+  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs, writeSubjectQcPicture,
 } from '@seahorse/evaluation';
 import type { TilingMode } from '@seahorse/model-package';
 import { REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
@@ -48,6 +48,8 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
 
     async measureSubject({ subject, segmentationFile, structures }) {
       const { metrics, volumes } = measureSegmentation({ subject, segmentationFile, structures });
+      // qc.png beside the segmentation, before metrics.json (the commit point) is written.
+      writeSubjectQcPicture({ subject, segmentationFile, structures });
       return { rows: metrics.map((m): StructureMetricsRow => ({ ...m })), volumes: volumes.map((v) => ({ ...v })) };
     },
 

@@ -11,3 +11,4 @@ export { measureSubject } from './measure-subject.js';
 export { measureVolumes, measureSegmentation, type StructureVolume, type SegmentationMeasures } from './measure-volumes.js';
 export { isBadInput } from './bad-input.js';
 export { evaluateSubjects, type SubjectEvaluation } from './evaluate-subjects.js';
+export { writeSubjectQcPicture, QC_PICTURE_FILE } from './qc-picture.js';

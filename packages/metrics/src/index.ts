@@ -47,3 +47,4 @@ export {
   VOLUME_COLUMNS, VOLUME_AGGREGATE_COLUMNS,
   type SubjectStructureVolume, type VolumeRow, type VolumeAggregate,
 } from './reports/volumes-table.js';
+export { qcPictureSvg, qcPicturePng, QC_COLOURS, type QcPictureInput, type DisplayConvention } from './qc/qc-picture.js';

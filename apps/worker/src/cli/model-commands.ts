@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeSubjectQcPicture } from '@seahorse/evaluation';
 import { openEnsemble } from '@seahorse/inference';
 import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, type ImportOptions } from '@seahorse/innereye-import';
 import { loadModelPackage } from '@seahorse/model-package';
@@ -37,7 +38,13 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
     });
     if (started) bar?.stop();
     log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member)`);
-    for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty]) log(`  ${f}`);
+    // The QC picture: the predicted outlines over the scan (no ground truth here).
+    const qc = writeSubjectQcPicture({
+      subject: { id: path.basename(o.scan), images: [path.resolve(o.scan)], groundTruth: null },
+      segmentationFile: result.files.segmentation, structures: pkg.manifest.classes.slice(1),
+      title: `${path.basename(o.scan)}: ${pkg.manifest.name} ${pkg.manifest.version}`,
+    });
+    for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty, qc]) log(`  ${f}`);
   } finally {
     await ensemble.close();
   }

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { writeFileAtomic } from '@seahorse/files';
+import { readNifti } from '@seahorse/io';
+import { qcPicturePng, type DisplayConvention } from '@seahorse/metrics';
+import { readGroundTruth } from './ground-truth.js';
+import type { SubjectInputs } from './subject-inputs.js';
+
+/** The QC picture's file name, beside the segmentation. */
+export const QC_PICTURE_FILE = 'qc.png';
+
+/**
+ * Writes a subject's QC picture (`qc.png` beside the segmentation, atomically): per structure,
+ * three orthogonal slices through its centroid with the predicted outline and, when the subject
+ * has ground truth ({@link readGroundTruth}'s rules), the ground-truth outline
+ * (`@seahorse/metrics`' `qcPicturePng`). Returns the file written.
+ * @throws NiftiFormatError, GroundTruthError, MetricsError naming the file; FileWriteError when it cannot be written.
+ */
+export function writeSubjectQcPicture(args: {
+  subject: SubjectInputs; segmentationFile: string; structures: readonly string[]; title?: string; convention?: DisplayConvention; outFile?: string;
+}): string {
+  const scan = readNifti(args.subject.images[0]!);
+  const segmentation = readNifti(args.segmentationFile, { kind: 'label' });
+  const groundTruth = args.subject.groundTruth ? readGroundTruth(args.subject, args.structures) : undefined;
+  const png = qcPicturePng({
+    scan, segmentation, structures: args.structures, title: args.title ?? `subject ${args.subject.id}`,
+    ...(groundTruth ? { groundTruth } : {}), ...(args.convention ? { convention: args.convention } : {}),
+  });
+  const out = args.outFile ?? path.join(path.dirname(args.segmentationFile), QC_PICTURE_FILE);
+  writeFileAtomic(out, png, { createFolder: true });
+  return out;
+}
