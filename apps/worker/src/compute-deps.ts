@@ -1,12 +1,22 @@
 // The real compute behind the cohort activities: the evaluation core (@seahorse/evaluation) for
 // subjects, @seahorse/metrics for the reports. A thin adapter: every rule lives in its package.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs, writeSubjectQcPicture,
+  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs, writeSubjectQcPicture, QC_PICTURE_FILE,
 } from '@seahorse/evaluation';
 import type { TilingMode } from '@seahorse/model-package';
 import { REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
-import type { CohortDeps, StructureMetricsRow } from '@seahorse/workflows';
+import { RunFolder, type CohortDeps, type StructureMetricsRow } from '@seahorse/workflows';
+
+const require = createRequire(import.meta.url);
+
+/** Seahorse's and onnxruntime-node's versions, for a report's provenance. */
+export function softwareVersions(): { seahorse: string; onnxruntime: string } {
+  const version = (pkg: string) => (require(pkg) as { version: string }).version;
+  return { seahorse: version('../package.json'), onnxruntime: version('onnxruntime-node/package.json') };
+}
 
 /** Options of {@link createComputeDeps}. */
 export interface ComputeDepsOptions {
@@ -56,9 +66,21 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
     async writeReports({ outDir, results, failures, provenance }) {
       const rows = results.flatMap((r) => r.rows.map((row) => ({ ...row, subject: r.subjectId })));
       const volumes = results.flatMap((r) => r.volumes.map((v) => ({ ...v, subject: r.subjectId })));
+      const run = new RunFolder(outDir);
+      const subjects = results.map((r) => {
+        const qc = path.join(run.subjectDir(r.subjectId), QC_PICTURE_FILE);
+        return {
+          subject: r.subjectId, labelled: r.labelled,
+          ...(existsSync(qc) ? { qcPng: readFileSync(qc) } : {}), ...(r.seconds === undefined ? {} : { seconds: r.seconds }),
+        };
+      });
+      const versions = softwareVersions();
       const written = writeMetricsReports(outDir, rows, {
         volumes,
-        run: { title: `Seahorse evaluation ${provenance.runId ?? ''}`.trim(), provenance, failures },
+        run: {
+          title: `Seahorse evaluation ${provenance.runId ?? ''}`.trim(), failures, subjects,
+          provenance: { ...provenance, seahorse: versions.seahorse, onnxruntime: `onnxruntime-node ${versions.onnxruntime}` },
+        },
       });
       const file = (name: string) => path.join(outDir, name);
       return {

@@ -33,7 +33,9 @@ export {
   type SubjectStructureMetrics, type StructureAggregate, type MetricColumn,
 } from './reports/metrics-tables.js';
 export { boxStatistics, boxPlotSvg, svgToPng, metricBoxes, type BoxStatistics, type BoxPlotOptions } from './reports/boxplot.js';
-export { reportHtml, tableHtml, compactSummaryHtml, escapeHtml, type ReportHtmlInput } from './reports/report-html.js';
+export { reportHtml, tableHtml, compactSummaryHtml, escapeHtml, inputProblems, type ReportHtmlInput, type ReportSubject } from './reports/report-html.js';
+export { html, trustedHtml, SafeHtml } from './reports/html.js';
+export { galleryOrder, type GalleryEntry } from './reports/gallery.js';
 export {
   writeMetricsReports, REPORT_FILES, BOXPLOT_STEMS, type WriteReportsOptions, type WrittenReports,
 } from './reports/write-reports.js';

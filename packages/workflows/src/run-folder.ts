@@ -115,6 +115,8 @@ export const SubjectResult = z.object({
   rows: z.array(StructureMetricsRow),
   /** Predicted volumes, one row per structure (labelled or not). */
   volumes: z.array(StructureVolumeRow),
+  /** Seconds the subject's inference and measurement took, when known. */
+  seconds: z.number().optional(),
   completedAt: z.string(),
 }).strict();
 export type SubjectResult = z.infer<typeof SubjectResult>;
@@ -148,7 +150,7 @@ export interface RunFolderStatus {
 /** What the final reports are built from, in plan order. */
 export interface RunFolderContents {
   plan: RunPlan;
-  results: { subjectId: string; rows: StructureMetricsRow[]; volumes: StructureVolumeRow[]; labelled: boolean }[];
+  results: { subjectId: string; rows: StructureMetricsRow[]; volumes: StructureVolumeRow[]; labelled: boolean; seconds?: number }[];
   failures: { subjectId: string; reason: string }[];
 }
 
@@ -301,7 +303,7 @@ export class RunFolder {
     const failures: RunFolderContents['failures'] = [];
     for (const s of plan.subjects) {
       const r = this.readResult(s.id);
-      if (r) results.push({ subjectId: s.id, rows: r.rows, volumes: r.volumes, labelled: s.groundTruth !== null });
+      if (r) results.push({ subjectId: s.id, rows: r.rows, volumes: r.volumes, labelled: s.groundTruth !== null, ...(r.seconds === undefined ? {} : { seconds: r.seconds }) });
       else failures.push({ subjectId: s.id, reason: this.readFailure(s.id)?.reason ?? this.missingReason(s.id) });
     }
     return { plan, results, failures };

@@ -48,3 +48,44 @@ describe('report.html', () => {
     expect(compactSummaryHtml(aggregateTableCells([row('1', 'R', 0.5)]))).toContain('<td>0.500 <span class="range">(0.500–0.500)</span></td>');
   });
 });
+
+describe('report.html: gallery, volumes, input problems, provenance', () => {
+  const vol = (subject: string, structure: string, v: number) => ({ subject, structure, voxels: v, volume_mm3: v * 1.5 });
+  const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47]);
+  const results = ['1', '2', '3', '4', '5'].flatMap((s, i) => [row(s, 'h_L', [0.9, 0.91, 0.3, 0.92, 0.89][i]!), row(s, 'h_R', 0.9)]);
+  const volumes = [...['1', '2', '3', '4', '5', 'u1', 'u2'].flatMap((s) => [vol(s, 'h_L', s === 'u2' ? 0 : 100), vol(s, 'h_R', s === 'u1' ? 180 : 100)])];
+  const subjects = [...['1', '2', '3', '4', '5'].map((s) => ({ subject: s, labelled: true, qcPng: png, seconds: Number(s) })),
+    { subject: 'u1', labelled: false, qcPng: png }, { subject: 'u2', labelled: false }];
+  const doc = reportHtml({ title: 't', provenance: { seahorse: '0.1.0' }, results, plots: [], failures: [{ subjectId: 'old', reason: 'a result of format 1, written by an older Seahorse' }], generatedAt: 'g', volumes, subjects });
+
+  it('orders the gallery worst first: lowest Dice first, then unlabelled subjects by distance from the median volume, and flags outliers', () => {
+    const order = [...doc.matchAll(/id="qc-([^"]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual(['3', '5', '1', '2', '4', 'u2', 'u1']);
+    expect(doc).toMatch(/<figure class="qc outlier" id="qc-3">/);
+    expect(doc).toContain('h_L: Dice 0.300 below the cohort&#39;s lower fence');
+    expect(doc).toMatch(/<figure class="qc outlier" id="qc-u1">/);
+    expect(doc).toMatch(/<figure class="qc" id="qc-1">/);
+    expect(doc).toContain('src="data:image/png;base64,iVBORw=="');
+  });
+
+  it('gives each input problem one clear line: an empty prediction, a subject without ground truth in a labelled cohort; and the failure of an older result', () => {
+    expect(doc).toContain('<li>subject u2, structure h_L: empty prediction, no voxel predicted</li>');
+    expect(doc).toContain('<li>subject u1: no ground truth in a labelled cohort; measured for volume only (no Dice or distances)</li>');
+    expect(doc).toContain('<td>old</td><td>a result of format 1, written by an older Seahorse</td>');
+    expect(doc).toContain('Input problems (3)');
+  });
+
+  it('shows the volumes table, time per subject in provenance, and loads nothing from outside', () => {
+    expect(doc).toContain('<td>u1</td><td>h_R</td><td>180</td><td>270.000</td>');
+    expect(doc).toContain('<th>time per subject</th><td>median 3.0 s (min 1.0 s, max 5.0 s) over 5 subject(s)');
+    expect(doc).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(doc).toContain('8 subject(s): 7 with a result (5 with ground truth, 2 measured for volume only), 1 failed. 3 input problem(s).');
+  });
+
+  it('an unlabelled cohort: no metrics tables, the volumes and the gallery only', () => {
+    const d = reportHtml({ title: 't', provenance: {}, results: [], plots: [], failures: [], generatedAt: 'g', volumes: [vol('u1', 'h_L', 5)], subjects: [{ subject: 'u1', labelled: false }] });
+    expect(d).toContain('No subject has ground truth: no Dice or distances.');
+    expect(d).not.toContain('no ground truth in a labelled cohort');
+    expect(d).toContain('id="qc-u1"');
+  });
+});

@@ -7,7 +7,7 @@ import {
   validateResults, type MetricColumn, type SubjectStructureMetrics,
 } from './metrics-tables.js';
 import { metricsExtendedAggregatesCsv, metricsExtendedCsv, type ExtendedSubjectStructureMetrics } from './extended-table.js';
-import { reportHtml } from './report-html.js';
+import { reportHtml, type ReportSubject } from './report-html.js';
 import { volumesAggregatesCsv, volumesCsv, type SubjectStructureVolume } from './volumes-table.js';
 
 /** File names written by {@link writeMetricsReports}, inside its folder. */
@@ -58,6 +58,8 @@ export interface WriteReportsOptions {
     readonly failures: readonly { subjectId: string; reason: string }[];
     /** ISO time printed in the report. Default: now. */
     readonly generatedAt?: string;
+    /** The subjects with a result: for the QC gallery (their `qc.png`), input problems and time per subject. */
+    readonly subjects?: readonly ReportSubject[];
   };
 }
 
@@ -129,6 +131,7 @@ export function writeMetricsReports(
     put(REPORT_FILES.reportHtml, reportHtml({
       title: options.run.title, provenance: options.run.provenance, results, plots, failures: options.run.failures,
       generatedAt: options.run.generatedAt ?? new Date().toISOString(),
+      ...(options.volumes ? { volumes: options.volumes } : {}), ...(options.run.subjects ? { subjects: options.run.subjects } : {}),
     }));
   }
   return { files, aggregatesMarkdown, ...(boxplotsSkipped ? { boxplotsSkipped } : {}) };

@@ -164,13 +164,14 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       let last: StepProgress = { step: 'starting', done: 0, total: 1 };
       heartbeat(last);
       const beat = setInterval(() => heartbeat(last), options.heartbeatEveryMs ?? 1000);
+      const started = Date.now();
       try {
         const { segmentationFile } = await compute(() => deps.segmentSubject({
           subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference,
           onProgress: (p) => heartbeat((last = p)), signal: Context.current().cancellationSignal,
         }));
         emit('inferSubject', 'completed', subjectId);
-        return { subjectId, key: prepared.key, segmentationFile };
+        return { subjectId, key: prepared.key, segmentationFile, seconds: (Date.now() - started) / 1000 };
       } finally {
         clearInterval(beat);
       }
@@ -192,8 +193,10 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       if (!existsSync(inferred.segmentationFile)) {
         throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${inferred.segmentationFile}`, 'MissingSegmentation');
       }
+      const started = Date.now();
       const { rows, volumes } = await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures }));
-      folder.writeResult({ subjectId, key: inferred.key, rows, volumes, completedAt: new Date().toISOString() });
+      const seconds = inferred.seconds === undefined ? undefined : inferred.seconds + (Date.now() - started) / 1000;
+      folder.writeResult({ subjectId, key: inferred.key, rows, volumes, ...(seconds === undefined ? {} : { seconds }), completedAt: new Date().toISOString() });
       emit('measureSubject', 'completed', subjectId);
       return { subjectId, rows: rows.length };
     },

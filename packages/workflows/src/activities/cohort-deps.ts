@@ -50,6 +50,8 @@ export interface SubjectReportInput {
   volumes: StructureVolumeRow[];
   /** Whether the plan gives the subject ground truth. */
   labelled: boolean;
+  /** Seconds its inference and measurement took, when known. */
+  seconds?: number;
 }
 
 /** The compute behind the activities. */

@@ -42,6 +42,8 @@ export interface InferredSubject {
   subjectId: string;
   key: string;
   segmentationFile: string;
+  /** Seconds the inference took (for the report's time per subject). */
+  seconds?: number;
 }
 
 /** What `measureSubject` committed. */
