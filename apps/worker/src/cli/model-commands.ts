@@ -51,14 +51,14 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
 export async function importInnerEyeCommand(source: string, out: string, raw: unknown, log: (l: string) => void = console.log): Promise<void> {
   const o = z.object({
     overwrite: z.boolean().default(false),
-    foldBatchNorm: z.boolean().default(false),
+    literalGraph: z.boolean().default(false),
     preset: z.enum(['hippocampus', 'msd-reference']).optional(),
   }).parse(raw);
   const settings = o.preset === 'msd-reference' ? MSD_REFERENCE_SETTINGS
     : o.preset === 'hippocampus' ? INNEREYE_HIPPOCAMPUS_SETTINGS
       : trainedSettings(path.resolve(source), log) ?? INNEREYE_HIPPOCAMPUS_SETTINGS;
   const result = await importInnerEye(path.resolve(source), path.resolve(out), {
-    settings, overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
+    settings, overwrite: o.overwrite, ...(o.literalGraph ? { batchNorm: 'node', upsampling: 'convTranspose' } as const : {}), onProgress: (p) => log(p.message),
   });
   log(`model package ${result.folder}: ${result.manifest.name} ${result.manifest.version}, ${result.manifest.members.length} member(s), classes ${result.manifest.classes.join(', ')}`);
 }
