@@ -19,6 +19,7 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
   const o = SegmentOptions.parse(raw);
   const pkg = await loadModelPackage(path.resolve(o.model));
   const ensemble = await openEnsemble(pkg, o.threads ? { intraOpThreads: o.threads } : {});
+  if (ensemble.graph.notice) log(ensemble.graph.notice);
   const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
   let started = false;
   try {
