@@ -4,6 +4,8 @@ export {
   openEnsemble, segmentScan,
   type Ensemble, type OpenEnsembleOptions, type SegmentScanOptions, type SegmentScanResult, type ScanInput,
 } from './runtime/segment-scan.js';
+export { memberGraphKind, packageGraph, type MemberGraphKind, type PackageGraph } from './runtime/member-graph.js';
+export { DEFAULT_MEMORY_BUDGET_BYTES, LITERAL_GRAPH_BYTES_PER_VOXEL, PHASE_GRAPH_BYTES_PER_VOXEL } from './tiling/plan.js';
 export type { EnsembleProgress } from './ensemble/predict-ensemble.js';
 export { resolveRuntimeOptions, type RuntimeOptions, type ResolvedRuntimeOptions } from './runtime/runtime-options.js';
 export { cudaStatus, type CudaStatus } from './runtime/cuda.js';

@@ -11,6 +11,7 @@ import { CheckpointReadError } from './checkpoint/errors.js';
 import { FULL_SIZE_CHECKPOINT, MSD_CHECKPOINT, SHARED_CHECKPOINTS, TINY_CONFIG, TINY_ENSEMBLE, TINY_LAST_CHECKPOINT } from './checkpoint/shared-checkpoints.test-helpers.js';
 import { ModelImportError } from './errors.js';
 import { importInnerEye, importInnerEyeCheckpoint, importInnerEyeModel, memberNameFromCheckpointPath, type ImportProgress } from './import-innereye.js';
+import { onnx } from './onnx/onnx-graph.js';
 import { argmaxClasses, countDifferences, maxAbsDiff, runOnnxOnVolume } from './onnx/onnx-run.test-helpers.js';
 import { INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS } from './settings.js';
 
@@ -101,6 +102,9 @@ describeWithSharedData('importing the shared InnerEye checkpoints, then running 
     makeParent(parent);
     const { manifest } = await importInnerEyeCheckpoint(sharedPath(c.relative), out);
     expect(manifest.members).toHaveLength(1);
+    // the default graph: BatchNorm folded, ConvTranspose as its phase decomposition
+    const ops = new Set(onnx.ModelProto.decode(readFileSync(path.join(out, manifest.members[0]!.file))).graph!.node!.map((n) => n.opType));
+    expect([ops.has('ConvTranspose'), ops.has('BatchNormalization'), ops.has('Transpose')]).toEqual([false, false, true]);
     expect(manifest.members[0]!.source?.architecture).toEqual({ kind: 'innereye-unet3d', ...c.arch });
     const input = readNpy(sharedPath(c.input));
     const reference = readNpy(sharedPath(c.reference));
@@ -111,11 +115,13 @@ describeWithSharedData('importing the shared InnerEye checkpoints, then running 
     expect(countDifferences(argmaxClasses(data, 3), argmaxClasses(reference.data as Float32Array, 3))).toBe(0);
   });
 
-  it('batchNorm: "fold" gives the same posteriors within the same tolerance', async () => {
+  it('the literal graph (batchNorm "node", upsampling "convTranspose") gives the same posteriors within the same tolerance', async () => {
     const c = TINY_LAST_CHECKPOINT;
     const { parent, out } = freshOut();
     makeParent(parent);
-    const { manifest } = await importInnerEyeCheckpoint(sharedPath(c.relative), out, { batchNorm: 'fold' });
+    const { manifest } = await importInnerEyeCheckpoint(sharedPath(c.relative), out, { batchNorm: 'node', upsampling: 'convTranspose' });
+    const ops = new Set(onnx.ModelProto.decode(readFileSync(path.join(out, manifest.members[0]!.file))).graph!.node!.map((n) => n.opType));
+    expect([ops.has('ConvTranspose'), ops.has('BatchNormalization')]).toEqual([true, true]);
     const input = readNpy(sharedPath(c.input));
     const reference = readNpy(sharedPath(c.reference));
     const { data } = await runOnnxOnVolume(path.join(out, manifest.members[0]!.file), input.data as Float32Array, [1, ...input.shape]);
@@ -127,7 +133,7 @@ describeWithSharedData('importing the shared InnerEye checkpoints, then running 
 describeWithSharedData('the trained msd-reference model on real MSD crops', [
   MSD_CHECKPOINT.relative, 'data/msd-hippocampus/imagesTr', 'models/msd-reference/reference-segmentations',
 ], () => {
-  it('imports with z-score / whole-volume settings and reproduces PyTorch\'s segmentations of 20 crops (every 10th) on ≥ 99.99 % of voxels', async () => {
+  it('imports with z-score / whole-volume settings and reproduces PyTorch\'s segmentations of 20 crops (every 10th) on every voxel but one tie', async () => {
     const { parent, out } = freshOut();
     makeParent(parent);
     const { manifest } = await importInnerEyeCheckpoint(sharedPath(MSD_CHECKPOINT.relative), out, { settings: MSD_REFERENCE_SETTINGS });
@@ -161,8 +167,10 @@ describeWithSharedData('the trained msd-reference model on real MSD crops', [
     }
     expect(cases).toHaveLength(20);
     expect(voxels).toBeGreaterThan(20 * 30 * 40 * 24);
+    // one tie, in every graph (the literal one too): hippocampus_148 has a voxel at 0.499412 / 0.499411
+    expect(differing).toBeLessThanOrEqual(1);
     expect(1 - differing / voxels).toBeGreaterThanOrEqual(0.9999);
-  });
+  }, 600_000);
 });
 
 describeWithSharedData('imports that must fail leave no package and no temp folder behind', [TINY_CONFIG, TINY_LAST_CHECKPOINT.relative], () => {

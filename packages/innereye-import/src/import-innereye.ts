@@ -40,8 +40,10 @@ export interface ImportOptions {
   settings?: SettingsOverrides;
   /** Replace an existing package at the output path. Default `false` (an existing path is an error). */
   overwrite?: boolean;
-  /** BatchNorm in the ONNX graph: `'node'` (default, faithful) or `'fold'` (folded into convs). */
+  /** BatchNorm in the ONNX graph: `'fold'` (default, folded into the convs) or `'node'` (literal). */
   batchNorm?: 'node' | 'fold';
+  /** The decoder's ConvTranspose: `'phase'` (default, its phase decomposition into Convs) or `'convTranspose'` (literal). */
+  upsampling?: 'phase' | 'convTranspose';
   /** Called at each step; must not throw. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -152,7 +154,8 @@ async function buildPackage(
           `member ${plan.name} takes ${arch.inputChannels} channel(s) and has ${arch.classes} classes, but member ${plans[0]!.name} takes ${first.inputChannels} and has ${first.classes}`);
       }
       const onnxBytes = buildUNet3DOnnx(sd, arch, {
-        batchNorm: options.batchNorm ?? 'node',
+        batchNorm: options.batchNorm ?? 'fold',
+        upsampling: options.upsampling ?? 'phase',
         metadata: { 'seahorse.source': plan.sourceName, 'seahorse.sourceSha256': checkpointSha },
       });
       const file = `members/${String(i + 1).padStart(2, '0')}-${plan.name}.onnx`;

@@ -20,6 +20,7 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
   const o = SegmentOptions.parse(raw);
   const pkg = await loadModelPackage(path.resolve(o.model));
   const ensemble = await openEnsemble(pkg, o.threads ? { intraOpThreads: o.threads } : {});
+  if (ensemble.graph.notice) log(ensemble.graph.notice);
   const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
   let started = false;
   try {
@@ -58,14 +59,14 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
 export async function importInnerEyeCommand(source: string, out: string, raw: unknown, log: (l: string) => void = console.log): Promise<void> {
   const o = z.object({
     overwrite: z.boolean().default(false),
-    foldBatchNorm: z.boolean().default(false),
+    literalGraph: z.boolean().default(false),
     preset: z.enum(['hippocampus', 'msd-reference']).optional(),
   }).parse(raw);
   const settings = o.preset === 'msd-reference' ? MSD_REFERENCE_SETTINGS
     : o.preset === 'hippocampus' ? INNEREYE_HIPPOCAMPUS_SETTINGS
       : trainedSettings(path.resolve(source), log) ?? INNEREYE_HIPPOCAMPUS_SETTINGS;
   const result = await importInnerEye(path.resolve(source), path.resolve(out), {
-    settings, overwrite: o.overwrite, batchNorm: o.foldBatchNorm ? 'fold' : 'node', onProgress: (p) => log(p.message),
+    settings, overwrite: o.overwrite, ...(o.literalGraph ? { batchNorm: 'node', upsampling: 'convTranspose' } as const : {}), onProgress: (p) => log(p.message),
   });
   log(`model package ${result.folder}: ${result.manifest.name} ${result.manifest.version}, ${result.manifest.members.length} member(s), classes ${result.manifest.classes.join(', ')}`);
 }

@@ -84,7 +84,7 @@ export function buildProgram(): Command {
     .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
     .option('--preset <name>', "settings for model.json: hippocampus (InnerEye's) | msd-reference; default: the training tool's seahorse_settings.json when present, else hippocampus")
     .option('--overwrite', 'replace an existing package at <out>')
-    .option('--fold-batch-norm', 'fold BatchNorm into the convolutions')
+    .option('--literal-graph', "write InnerEye's layers literally (BatchNormalization nodes, ConvTranspose) instead of the faster default graph (BatchNorm folded, ConvTranspose as eight stride-1 convolutions)")
     .action(async (folder: string, out: string, opts) => importInnerEyeCommand(folder, out, opts));
   temporalOptions(program.command('worker'))
     .description('run a worker process against an existing Temporal cluster (needs --address)')

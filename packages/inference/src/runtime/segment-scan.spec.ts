@@ -130,11 +130,12 @@ describeWithSharedData('msd-reference over the 200 shared MSD crops (z-score, wh
   });
   afterAll(async () => { await ensemble?.close(); });
 
-  it('agrees with PyTorch on ≥ 99.99 % of voxels; Dice within 0.002 of the README figures', async () => {
+  it('agrees with PyTorch on every voxel but ties within 1e-4; Dice within 0.002 of the README figures', async () => {
     const cases = readdirSync(sharedPath('data/msd-hippocampus/imagesTr')).filter((f) => f.endsWith('.nii.gz')).sort();
     expect(cases).toHaveLength(200);
     let voxels = 0;
     let disagree = 0;
+    const ties: string[] = [];
     const dice: { ours: number[]; pytorch: number[] }[] = [{ ours: [], pytorch: [] }, { ours: [], pytorch: [] }];
     for (const f of cases) {
       const id = f.replace('.nii.gz', '');
@@ -144,16 +145,27 @@ describeWithSharedData('msd-reference over the 200 shared MSD crops (z-score, wh
       const truth = readNifti(sharedPath('data/msd-hippocampus/labelsTr', f), { kind: 'label' }).data;
       voxels += ref.length;
       disagree += mismatches(r.segmentationZYX, ref);
+      // a voxel may differ only where PyTorch's class is a tie within the posterior tolerance (1e-4)
+      for (let i = 0; i < ref.length; i++) {
+        if (r.segmentationZYX[i] === ref[i]) continue;
+        const gap = r.posteriorsCZYX[r.segmentationZYX[i]! * ref.length + i]! - r.posteriorsCZYX[ref[i]! * ref.length + i]!;
+        ties.push(`${id} voxel ${i}: gap ${gap.toExponential(2)}`);
+        expect(gap, `${id} voxel ${i}`).toBeLessThan(1e-4);
+      }
       for (const c of [1, 2]) {
         dice[c - 1]!.ours.push(diceOf(r.segmentationZYX, truth, c));
         dice[c - 1]!.pytorch.push(diceOf(ref, truth, c));
       }
     }
     const agreement = 1 - disagree / voxels;
+    // every voxel as PyTorch segmented it but for ties: one voxel of hippocampus_148 has posteriors
+    // 0.499412 / 0.499411 (background / anterior) in every graph, the literal one (BatchNormalization,
+    // ConvTranspose) included; its argmax flips with float rounding
+    expect(disagree).toBeLessThanOrEqual(1);
     expect(agreement).toBeGreaterThanOrEqual(0.9999);
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     const [anterior, posterior] = dice.map((d) => mean(d.ours));
-    console.log(`msd-reference: voxel agreement ${(agreement * 100).toFixed(4)} %, Dice anterior ${anterior!.toFixed(4)} posterior ${posterior!.toFixed(4)}; `
+    console.log(`msd-reference: voxel agreement ${(agreement * 100).toFixed(4)} % (${disagree} of ${voxels} differ${ties.length > 0 ? `: ${ties.join(', ')}` : ''}), Dice anterior ${anterior!.toFixed(4)} posterior ${posterior!.toFixed(4)}; `
       + `PyTorch reference segmentations ${mean(dice[0]!.pytorch).toFixed(4)} / ${mean(dice[1]!.pytorch).toFixed(4)}`);
     expect(Math.abs(anterior! - 0.910)).toBeLessThanOrEqual(0.002);
     expect(Math.abs(posterior! - 0.895)).toBeLessThanOrEqual(0.002);

@@ -6,6 +6,7 @@ import { InferenceRuntimeError } from '../errors.js';
 import { predictionOnScanGrid, type ModelToScan } from '../native-space/native-space.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
 import { planTiling } from '../tiling/plan.js';
+import { packageGraph, type PackageGraph } from './member-graph.js';
 import { OnnxSessionHost } from './onnx-session-host.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
@@ -18,7 +19,10 @@ export interface SegmentScanOptions {
   tiling?: TilingMode;
   /** `'whole'` mode: bytes one pass may use. Default 5 GiB (see `tilingOptionsSchema`). */
   memoryBudgetBytes?: number;
-  /** `'whole'` mode: estimated bytes per voxel of one pass. Default 800 (full-size InnerEye UNet3D, arena released). */
+  /**
+   * `'whole'` mode: estimated bytes per voxel of one pass. Default: the members' graph's figure
+   * (`Ensemble.graph.bytesPerVoxel`: 260 for the default graph, 800 for the literal one).
+   */
   bytesPerVoxel?: number;
   /** Name used in error messages. Default: the file name, or `'scan'`. */
   scanName?: string;
@@ -62,6 +66,12 @@ export interface Ensemble {
   readonly model: ModelPackage;
   /** The runtime options every session was created with, defaults filled in (e.g. `runtime.intraOpThreads`). */
   readonly runtime: ResolvedRuntimeOptions;
+  /**
+   * Which graph the members hold (read from their metadata when the ensemble opened): `notice` is a
+   * line to show the user when the package was imported before the default graph changed and
+   * should be re-imported (it still segments the same).
+   */
+  readonly graph: PackageGraph;
   /** The session host's process id; `undefined` while none runs (after a cancelled pass, until the next scan, and after close). */
   readonly hostPid: number | undefined;
   /**
@@ -95,7 +105,7 @@ export interface Ensemble {
 export async function openEnsemble(model: ModelPackage, options: OpenEnsembleOptions = {}): Promise<Ensemble> {
   const threads = model.manifest.inference.threads;
   const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...options });
-  const ensemble = new HostedEnsemble(model, runtime);
+  const ensemble = new HostedEnsemble(model, runtime, await packageGraph(model));
   await ensemble.startHost(undefined);
   return ensemble;
 }
@@ -190,6 +200,8 @@ interface PredictAndWriteInput {
   readonly scan: PreparedScan;
   readonly outputFolder: string;
   readonly options: SegmentScanOptions;
+  /** The members' graph: its bytes per voxel are `'whole'` mode's default. */
+  readonly graph: PackageGraph;
   /** Runs the whole ensemble pass over the network input (on the ensemble's session host). */
   readonly predict: (run: (host: OnnxSessionHost) => Promise<EnsemblePrediction>) => Promise<EnsemblePrediction>;
 }
@@ -198,7 +210,7 @@ interface PredictAndWriteInput {
  * Runs the ensemble on a prepared (model-space, normalised) scan, maps the prediction back onto the
  * scan's grid (`predictionOnScanGrid`) and writes the outputs there.
  */
-async function predictAndWrite({ model, scan, outputFolder, options, predict }: PredictAndWriteInput): Promise<SegmentScanResult> {
+async function predictAndWrite({ model, scan, outputFolder, options, graph, predict }: PredictAndWriteInput): Promise<SegmentScanResult> {
   const m = model.manifest;
   const { prepared, reference, name } = scan;
   const first = prepared[0]!;
@@ -216,7 +228,7 @@ async function predictAndWrite({ model, scan, outputFolder, options, predict }: 
     padValue: m.inference.padValue,
     overlap: m.inference.gaussianOverlap,
     ...(options.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: options.memoryBudgetBytes } : {}),
-    ...(options.bytesPerVoxel !== undefined ? { bytesPerVoxel: options.bytesPerVoxel } : {}),
+    bytesPerVoxel: options.bytesPerVoxel ?? graph.bytesPerVoxel,
   });
   const largestComponentClasses = m.postprocessing.largestConnectedComponent.map((c) => m.classes.indexOf(c));
   const prediction = await predict((host) => predictEnsemble({
@@ -245,7 +257,7 @@ class HostedEnsemble implements Ensemble {
   private turn: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions) {}
+  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions, readonly graph: PackageGraph) {}
 
   get hostPid(): number | undefined {
     return this.host?.alive ? this.host.pid : undefined;
@@ -266,7 +278,7 @@ class HostedEnsemble implements Ensemble {
     throwIfAborted(scanNameOf(scan, options), signal);
     const prepared = prepareScan(this.model, scan, options);
     return predictAndWrite({
-      model: this.model, scan: prepared, outputFolder, options,
+      model: this.model, scan: prepared, outputFolder, options, graph: this.graph,
       predict: (run) => this.exclusivePass(prepared.name, signal, run),
     });
   }

@@ -7,6 +7,20 @@ import { innereyeStarts, overlapStarts } from './scan-interval.js';
 import { voxelCount } from './shape.js';
 import { windowSlicesZYX, type WindowZYX } from './windows.js';
 
+/** `'whole'` mode's default budget for one network pass: 5 GiB. */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 5 * 2 ** 30;
+/**
+ * Peak bytes per input voxel of one pass of the default graph (BatchNorm folded, ConvTranspose as
+ * its phase decomposition), full-size InnerEye UNet3D on onnxruntime-node 1.30 CPU, arena released:
+ * measured 221 B/voxel (session host peak 2.55 GB on 176×256×256), rounded up for margin.
+ */
+export const PHASE_GRAPH_BYTES_PER_VOXEL = 260;
+/**
+ * The same for the literal graph (ConvTranspose nodes, whose col2im buffer dominates): measured
+ * about 720 B/voxel (2.79 GiB for a 128×176×176 patch, 5.56 GiB for 176×176×256), rounded up.
+ */
+export const LITERAL_GRAPH_BYTES_PER_VOXEL = 800;
+
 /** Options of {@link planTiling}, validated with zod; every field has a documented default. */
 export const tilingOptionsSchema = z.object({
   /** Tiling mode. Default `'innereye'`. */
@@ -24,15 +38,15 @@ export const tilingOptionsSchema = z.object({
   overlap: z.number().min(0).lt(1).default(0.5),
   /** σ of the Gaussian importance map as a fraction of the patch. Default 0.125. */
   sigmaScale: z.number().positive().default(0.125),
-  /** `'whole'` mode: bytes one network pass may use. Default 5 GiB. */
-  memoryBudgetBytes: z.number().positive().default(5 * 2 ** 30),
+  /** `'whole'` mode: bytes one network pass may use. Default 5 GiB ({@link DEFAULT_MEMORY_BUDGET_BYTES}). */
+  memoryBudgetBytes: z.number().positive().default(DEFAULT_MEMORY_BUDGET_BYTES),
   /**
-   * `'whole'` mode: estimated peak bytes per input voxel of one pass. Default 800: the full-size
-   * InnerEye UNet3D (16 channels, 4 downsamplings) on onnxruntime-node 1.30 CPU with the arena
-   * released (runtime default) peaked at about 720 B/voxel (2.79 GiB RSS for a 128×176×176 patch,
-   * 5.56 GiB for 176×176×256). With `memoryArena: 'keep'` use about 1400 (5.35 GB per patch).
+   * `'whole'` mode: estimated peak bytes per input voxel of one pass. Default
+   * {@link PHASE_GRAPH_BYTES_PER_VOXEL} (260), for the default graph Seahorse's importer writes;
+   * the literal graph (ConvTranspose nodes, packages imported before) needs
+   * {@link LITERAL_GRAPH_BYTES_PER_VOXEL} (800). The ensemble picks the figure from its members.
    */
-  bytesPerVoxel: z.number().positive().default(800),
+  bytesPerVoxel: z.number().positive().default(PHASE_GRAPH_BYTES_PER_VOXEL),
 });
 
 /** Input form of the tiling options (all optional). */

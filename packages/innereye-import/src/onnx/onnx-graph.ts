@@ -13,7 +13,10 @@ export const onnx = onnxProto.onnx;
 
 /** ONNX IR version written (the newest `onnx-proto` 8.0.1 defines). */
 export const ONNX_IR_VERSION = 8;
-/** Default-domain opset written: 17 (BatchNormalization-15, Softmax-13, Conv-11, ConvTranspose-11). */
+/**
+ * Default-domain opset written: 17 (BatchNormalization-15, Softmax-13, Conv-11, ConvTranspose-11,
+ * Shape-15, Reshape-14, Transpose-13, Slice-13, Concat-13, Mul-14).
+ */
 export const ONNX_OPSET_VERSION = 17;
 
 /** An attribute value: an int, a float, a list of ints, or a string. */
@@ -61,6 +64,23 @@ export class OnnxGraphBuilder {
       name,
       dims: [...dims],
       dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    });
+    return name;
+  }
+
+  /**
+   * Adds an int64 constant (shapes, axes, slice bounds). Values must be safe integers.
+   * @returns The initializer's name.
+   */
+  addInt64Initializer(name: string, values: readonly number[]): string {
+    for (const v of values) if (!Number.isSafeInteger(v)) throw new Error(`initializer ${name}: ${v} is not a safe integer`);
+    this.claim(name);
+    const data = BigInt64Array.from(values, (v) => BigInt(v));
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: onnx.TensorProto.DataType.INT64,
       rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     });
     return name;

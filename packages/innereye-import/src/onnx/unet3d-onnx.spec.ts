@@ -4,7 +4,7 @@ import type { StateDict } from '../checkpoint/torch-checkpoint.js';
 import { readOnnxSignature } from '@seahorse/model-package';
 import { onnx } from './onnx-graph.js';
 import { runOnnxOnVolume } from './onnx-run.test-helpers.js';
-import { INNEREYE_BATCHNORM_EPS, buildUNet3DOnnx, foldIntoConv } from './unet3d-onnx.js';
+import { INNEREYE_BATCHNORM_EPS, buildUNet3DOnnx, foldIntoConv, phaseConvWeights } from './unet3d-onnx.js';
 
 /** A deterministic pseudo-random state_dict for `arch` (running_var kept positive). */
 function syntheticStateDict(arch: UNet3DArchitecture): StateDict {
@@ -22,9 +22,11 @@ function syntheticStateDict(arch: UNet3DArchitecture): StateDict {
 
 const arch: UNet3DArchitecture = { kind: 'innereye-unet3d', inputChannels: 2, initialFeatureChannels: 4, downsamplings: 2, classes: 3, kernelSize: 3, keyPrefix: 'model.' };
 
-describe('buildUNet3DOnnx', () => {
+const literal = { batchNorm: 'node', upsampling: 'convTranspose' } as const;
+
+describe('buildUNet3DOnnx, literal graph (BatchNormalization nodes, ConvTranspose)', () => {
   const sd = syntheticStateDict(arch);
-  const bytes = buildUNet3DOnnx(sd, arch);
+  const bytes = buildUNet3DOnnx(sd, arch, literal);
   const model = onnx.ModelProto.decode(bytes);
   const nodes = model.graph!.node!;
 
@@ -66,7 +68,7 @@ describe('buildUNet3DOnnx', () => {
   });
 
   it('batchNorm "fold" removes every BatchNormalization and gives the same posteriors within 1e-5', async () => {
-    const folded = buildUNet3DOnnx(sd, arch, { batchNorm: 'fold' });
+    const folded = buildUNet3DOnnx(sd, arch, { batchNorm: 'fold', upsampling: 'convTranspose' });
     expect(onnx.ModelProto.decode(folded).graph!.node!.some((n) => n.opType === 'BatchNormalization')).toBe(false);
     const input = Float32Array.from({ length: 2 * 8 * 8 * 8 }, (_, i) => Math.cos(i * 0.37));
     const a = await runOnnxOnVolume(bytes, input, [2, 8, 8, 8]);
@@ -74,6 +76,65 @@ describe('buildUNet3DOnnx', () => {
     let max = 0;
     for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
     expect(max).toBeLessThan(1e-5);
+  });
+});
+
+describe('buildUNet3DOnnx, default graph (BatchNorm folded, ConvTranspose as its phase decomposition)', () => {
+  const sd = syntheticStateDict(arch);
+  const bytes = buildUNet3DOnnx(sd, arch);
+  const nodes = onnx.ModelProto.decode(bytes).graph!.node!;
+  const input = Float32Array.from({ length: 2 * 8 * 12 * 4 }, (_, i) => Math.cos(i * 0.37) + 0.3 * Math.sin(i * 1.7));
+
+  it('has no BatchNormalization and no ConvTranspose; each decoder is one 2×2×2 Conv with 8× the channels, then the interleave', () => {
+    const count = (op: string): number => nodes.filter((n) => n.opType === op).length;
+    expect(count('BatchNormalization')).toBe(0);
+    expect(count('ConvTranspose')).toBe(0);
+    expect(count('Conv')).toBe(3 * 2 + 2 * 3 + 1 + 2);
+    expect(count('Transpose')).toBe(2);
+    const metadata = readOnnxSignature(bytes).metadata;
+    expect([metadata['seahorse.batchNorm'], metadata['seahorse.upsampling']]).toEqual(['fold', 'phase']);
+    const phases = nodes.filter((n) => n.name!.endsWith('upsample_block.0.phases'));
+    expect(phases.map((n) => n.name)).toEqual(['_layers.3.upsample_block.0.phases', '_layers.5.upsample_block.0.phases']);
+    const ints = (n: (typeof nodes)[number], name: string): number[] => n.attribute!.find((a) => a.name === name)!.ints!.map(Number);
+    expect([ints(phases[0]!, 'kernel_shape'), ints(phases[0]!, 'strides'), ints(phases[0]!, 'pads')]).toEqual([[2, 2, 2], [1, 1, 1], [1, 1, 1, 1, 1, 1]]);
+    const init = onnx.ModelProto.decode(bytes).graph!.initializer!.find((t) => t.name === phases[0]!.input![1])!;
+    expect(init.dims!.map(Number)).toEqual([8 * 8, 16, 2, 2, 2]); // decoder 16 → 8 channels
+  });
+
+  it('gives the literal graph\'s posteriors within 1e-5, on a non-cubic volume', async () => {
+    const a = await runOnnxOnVolume(buildUNet3DOnnx(sd, arch, literal), input, [2, 8, 12, 4]);
+    const b = await runOnnxOnVolume(bytes, input, [2, 8, 12, 4]);
+    expect(b.dims).toEqual(a.dims);
+    let max = 0;
+    for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
+    expect(max).toBeLessThan(1e-5);
+  });
+
+  it('upsampling "phase" with batchNorm "node" (BatchNorm after the interleave) gives the same posteriors too', async () => {
+    const a = await runOnnxOnVolume(buildUNet3DOnnx(sd, arch, literal), input, [2, 8, 12, 4]);
+    const phaseOnly = buildUNet3DOnnx(sd, arch, { batchNorm: 'node', upsampling: 'phase' });
+    expect(onnx.ModelProto.decode(phaseOnly).graph!.node!.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(3 * 2 + 2 * 3);
+    const b = await runOnnxOnVolume(phaseOnly, input, [2, 8, 12, 4]);
+    let max = 0;
+    for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
+    expect(max).toBeLessThan(1e-5);
+  });
+});
+
+describe('phaseConvWeights', () => {
+  it('maps tap a of phase s to ConvTranspose tap 2 + s − 2a on each axis, using every weight once', () => {
+    const w = Float32Array.from({ length: 64 }, (_, i) => i + 1);
+    const pw = phaseConvWeights(w, [1, 1, 4, 4, 4]);
+    expect(pw).toHaveLength(8 * 8);
+    // phase (sz, sy, sx) = (1, 0, 1): taps a → w[2 + s − 2a]
+    const at = (sz: number, sy: number, sx: number, az: number, ay: number, ax: number): number => pw[(sz * 4 + sy * 2 + sx) * 8 + az * 4 + ay * 2 + ax]!;
+    const wt = (kz: number, ky: number, kx: number): number => w[kz * 16 + ky * 4 + kx]!;
+    expect(at(1, 0, 1, 0, 0, 0)).toBe(wt(3, 2, 3));
+    expect(at(1, 0, 1, 1, 1, 1)).toBe(wt(1, 0, 1));
+    expect(at(0, 1, 0, 1, 0, 1)).toBe(wt(0, 3, 0));
+    // every ConvTranspose weight appears exactly once
+    expect([...pw].sort((a, b) => a - b)).toEqual([...w]);
+    expect(() => phaseConvWeights(new Float32Array(27), [1, 1, 3, 3, 3])).toThrow(/\[ci, co, 4, 4, 4\]/);
   });
 });
 

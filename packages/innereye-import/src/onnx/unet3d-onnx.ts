@@ -18,11 +18,20 @@ export const INNEREYE_BATCHNORM_EPS = 1e-5;
 /** Options for {@link buildUNet3DOnnx}. */
 export interface UNet3DOnnxOptions {
   /**
-   * `'node'` (default): one ONNX BatchNormalization (inference mode, eps 1e-5) per BatchNorm3d, a
-   * faithful transcription. `'fold'`: BatchNorm folded into the preceding convolution(s) in float64,
-   * then rounded to float32 (fewer nodes; results differ from `'node'` by float rounding only).
+   * `'fold'` (default): every BatchNorm folded into the convolution(s) before it, in float64, then
+   * rounded to float32; the BatchNorm after a synthesis block's addition folds into both
+   * convolutions that feed the addition. `'node'`: one ONNX BatchNormalization (inference mode,
+   * eps 1e-5) per BatchNorm3d, a literal transcription. Results differ by float rounding only.
    */
   batchNorm?: 'node' | 'fold';
+  /**
+   * The decoder's ConvTranspose3d (kernel 4, stride 2, padding 1). `'phase'` (default): its phase
+   * (sub-pixel) decomposition, eight stride-1 2×2×2 convolutions, one per output parity, written as
+   * one Conv with 8× the output channels whose outputs are interleaved by Reshape → Transpose →
+   * Reshape → Slice (see {@link phaseConvWeights}); onnxruntime's Conv is much faster than its
+   * ConvTranspose and needs no col2im buffer. `'convTranspose'`: the literal ConvTranspose node.
+   */
+  upsampling?: 'phase' | 'convTranspose';
   /** Graph name. Default `'innereye_unet3d'`. */
   graphName?: string;
   /** Extra `metadata_props` (e.g. the source checkpoint). */
@@ -45,7 +54,8 @@ interface BatchNormWeights {
  * Builds the ONNX model of an InnerEye UNet3D.
  *
  * Per block (ONNX ops): encoder `x1 = Relu(BN(Conv(x, stride s)))`, `out = Relu(BN(Conv(x1))) + x1`;
- * decoder `Relu(BN(ConvTranspose(x, k4 s2 p1)))`; synthesis `h = Relu(BN(Conv(x) + Conv(skip)))`,
+ * decoder `Relu(BN(ConvTranspose(x, k4 s2 p1)))` (by default its phase decomposition, see
+ * {@link phaseConvWeights}, with BN folded); synthesis `h = Relu(BN(Conv(x) + Conv(skip)))`,
  * `out = Relu(BN(Conv(h))) + h`; then a 1×1×1 Conv with bias and `Softmax(axis=1)`.
  *
  * @param sd - A state_dict that matches `arch` (checked by `inferUNet3DArchitecture`).
@@ -61,7 +71,8 @@ interface BatchNormWeights {
  * ```
  */
 export function buildUNet3DOnnx(sd: StateDict, arch: UNet3DArchitecture, options: UNet3DOnnxOptions = {}): Uint8Array {
-  const fold = (options.batchNorm ?? 'node') === 'fold';
+  const fold = (options.batchNorm ?? 'fold') === 'fold';
+  const phase = (options.upsampling ?? 'phase') === 'phase';
   const p = arch.keyPrefix;
   const g = new OnnxGraphBuilder(options.graphName ?? 'innereye_unet3d');
   const tensor = (key: string): { shape: number[]; data: Float32Array } => {
@@ -115,6 +126,19 @@ export function buildUNet3DOnnx(sd: StateDict, arch: UNet3DArchitecture, options
   const decoderBlock = (i: number, x: string): string => {
     const m = `_layers.${i}.upsample_block`;
     const attrs = { kernel_shape: { ints: [4, 4, 4] }, strides: { ints: [2, 2, 2] }, pads: { ints: [1, 1, 1, 1, 1, 1] }, group: { int: 1 } };
+    if (phase) {
+      const w = tensor(`${m}.0.weight`);
+      const b = tensor(`${m}.0.bias`);
+      const folded = fold ? foldIntoConv(w.data, w.shape, 1, b.data, bnWeights(`${m}.1`)) : { weight: w.data, bias: b.data };
+      const co = w.shape[1]!;
+      const wName = g.addInitializer(`${p}${m}.0.phase_weight`, [8 * co, w.shape[0]!, 2, 2, 2], phaseConvWeights(folded.weight, w.shape));
+      const bName = g.addInitializer(`${p}${m}.0.phase_bias`, [8 * co], phaseBias(folded.bias));
+      const conv = g.addNode('Conv', `${m}.0.phases`, [x, wName, bName], convAttrs(2, 1, 1));
+      // with BN folded, Relu commutes with the interleave: Conv+Relu fuse, and the copies see activations
+      const phases = fold ? g.addNode('Relu', `${m}.2`, [conv]) : conv;
+      const up = interleavePhases(g, m, phases, co);
+      return fold ? up : g.addNode('Relu', `${m}.2`, [batchNormNode(`${m}.1`, up)]);
+    }
     if (fold) {
       const w = tensor(`${m}.0.weight`);
       const b = tensor(`${m}.0.bias`);
@@ -176,6 +200,7 @@ export function buildUNet3DOnnx(sd: StateDict, arch: UNet3DArchitecture, options
         downsamplings: arch.downsamplings, classes: arch.classes,
       }),
       'seahorse.batchNorm': fold ? 'fold' : 'node',
+      'seahorse.upsampling': phase ? 'phase' : 'convTranspose',
       ...options.metadata,
     },
     'InnerEye UNet3D converted by Seahorse; input [batch, C, z, y, x] float32, output softmax posteriors [batch, classes, z, y, x].',
@@ -205,4 +230,64 @@ export function foldIntoConv(
   const out = new Float32Array(weight.length);
   for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * scale[Math.floor(i / inner) % outChannels]!;
   return { weight: out, bias: newBias };
+}
+
+/**
+ * The phase (sub-pixel) decomposition of a ConvTranspose with kernel 4, stride 2 and padding 1, as
+ * the weights of one stride-1 Conv with kernel 2 and padding 1 on every side.
+ *
+ * Per axis, the transposed convolution gives `y[2m] = x[m]·w[1] + x[m−1]·w[3]` and
+ * `y[2m+1] = x[m+1]·w[0] + x[m]·w[2]`. A 2-tap Conv with padding 1 reads `x[j−1], x[j]` at its output
+ * `j ∈ [0, n]`; its tap `a` takes `w[2 + s − 2a]`, where `s = 1` gives the even outputs (`y[2j]`) and
+ * `s = 0` the odd ones (`y[2j−1]`). Laid out as `T[j, s]` and flattened, `y[q] = T_flat[q + 1]`:
+ * the interleave is a reshape and a slice of one element at each end of each axis.
+ *
+ * @param weight - ConvTranspose weights, row-major `[ci, co, 4, 4, 4]`.
+ * @param shape - `[ci, co, 4, 4, 4]`.
+ * @returns Conv weights `[8·co, ci, 2, 2, 2]`; output channel `(sz·4 + sy·2 + sx)·co + o`.
+ */
+export function phaseConvWeights(weight: Float32Array, shape: readonly number[]): Float32Array {
+  const [ci, co, ...k] = shape as [number, number, number, number, number];
+  if (k.some((v) => v !== 4) || weight.length !== ci * co * 64) {
+    throw new Error(`phase decomposition needs ConvTranspose weights [ci, co, 4, 4, 4], got ${JSON.stringify(shape)}`);
+  }
+  const out = new Float32Array(8 * co * ci * 8);
+  let n = 0;
+  for (let sz = 0; sz < 2; sz++) for (let sy = 0; sy < 2; sy++) for (let sx = 0; sx < 2; sx++) {
+    for (let o = 0; o < co; o++) for (let i = 0; i < ci; i++) {
+      for (let az = 0; az < 2; az++) for (let ay = 0; ay < 2; ay++) for (let ax = 0; ax < 2; ax++) {
+        const kz = 2 + sz - 2 * az;
+        const ky = 2 + sy - 2 * ay;
+        const kx = 2 + sx - 2 * ax;
+        out[n++] = weight[(((i * co + o) * 4 + kz) * 4 + ky) * 4 + kx]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The bias of {@link phaseConvWeights}' Conv: the ConvTranspose's bias, once per phase. */
+export function phaseBias(bias: Float32Array): Float32Array {
+  const out = new Float32Array(8 * bias.length);
+  for (let g = 0; g < 8; g++) out.set(bias, g * bias.length);
+  return out;
+}
+
+/**
+ * Interleaves the phase Conv's output `[B, 8·co, Z+1, Y+1, X+1]` into `[B, co, 2Z, 2Y, 2X]`:
+ * Reshape `[B, sz, sy, sx, co, Z+1, Y+1, X+1]`, Transpose to `[B, co, Z+1, sz, Y+1, sy, X+1, sx]`,
+ * Reshape `[B, co, 2Z+2, 2Y+2, 2X+2]`, Slice `1 … −1` on each spatial axis.
+ */
+function interleavePhases(g: OnnxGraphBuilder, module: string, phases: string, co: number): string {
+  const n = `${module}.interleave`;
+  const batch = g.addNode('Shape', `${n}.batch`, [phases], { start: { int: 0 }, end: { int: 1 } });
+  const spatial = g.addNode('Shape', `${n}.spatial`, [phases], { start: { int: 2 } });
+  const split = g.addNode('Concat', `${n}.split_shape`, [batch, g.addInt64Initializer(`${n}.phase_dims`, [2, 2, 2, co]), spatial], { axis: { int: 0 } });
+  const doubled = g.addNode('Mul', `${n}.doubled`, [spatial, g.addInt64Initializer(`${n}.two`, [2])]);
+  const merged = g.addNode('Concat', `${n}.merged_shape`, [batch, g.addInt64Initializer(`${n}.channels`, [co]), doubled], { axis: { int: 0 } });
+  const r8 = g.addNode('Reshape', `${n}.split`, [phases, split]);
+  const t = g.addNode('Transpose', `${n}.transpose`, [r8], { perm: { ints: [0, 4, 5, 1, 6, 2, 7, 3] } });
+  const r5 = g.addNode('Reshape', `${n}.merge`, [t, merged]);
+  return g.addNode('Slice', `${n}.crop`, [r5,
+    g.addInt64Initializer(`${n}.starts`, [1, 1, 1]), g.addInt64Initializer(`${n}.ends`, [-1, -1, -1]), g.addInt64Initializer(`${n}.axes`, [2, 3, 4])]);
 }
