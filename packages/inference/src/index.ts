@@ -6,6 +6,11 @@ export {
 } from './runtime/segment-scan.js';
 export type { EnsembleProgress } from './ensemble/predict-ensemble.js';
 export { resolveRuntimeOptions, type RuntimeOptions, type ResolvedRuntimeOptions } from './runtime/runtime-options.js';
-export { cudaStatus, type CudaStatus } from './runtime/cuda.js';
+export {
+  cudaStatus, explainCudaFailure, findLibrary, librarySearchOf, parseLdCache, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, PROVIDER_STAMP_FILE,
+  type CudaStatus, type LibrarySearch,
+} from './runtime/cuda.js';
+export { chooseDevice, formatDevice, parseDevice, DEVICE_PATTERN, type Device } from './runtime/device.js';
+export { probeDevice, type DeviceProbe } from './runtime/device-probe.js';
 export { InferenceRuntimeError, INFERENCE_ERROR_CODES, type InferenceErrorCode } from './errors.js';
 export { SEGMENTATION_FILE, UNCERTAINTY_FILE, posteriorFileName, type WrittenOutputs } from './outputs/write-outputs.js';

@@ -10,7 +10,10 @@ import { OnnxSessionHost } from './onnx-session-host.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
 /** Options of {@link openEnsemble}: onnxruntime settings (threads default to the manifest's `inference.threads`). */
-export type OpenEnsembleOptions = RuntimeOptions;
+export type OpenEnsembleOptions = RuntimeOptions & {
+  /** With `device: 'auto'`: told which device the sessions run on (the GPU, or the CPU and why). */
+  onNotice?: (line: string) => void;
+};
 
 /** Options of one scan's segmentation. */
 export interface SegmentScanOptions {
@@ -64,6 +67,10 @@ export interface Ensemble {
   readonly runtime: ResolvedRuntimeOptions;
   /** The session host's process id; `undefined` while none runs (after a cancelled pass, until the next scan, and after close). */
   readonly hostPid: number | undefined;
+  /** The device the sessions run on (`cpu` or `cuda:N`; `auto` resolved); `undefined` while no host runs. */
+  readonly device: string | undefined;
+  /** With `device: 'auto'`: the line that says which device was chosen and why. */
+  readonly deviceNotice: string | undefined;
   /**
    * Reads the scan, preprocesses it as the manifest says (orientation, normalisation), runs the
    * members in turn with the chosen tiling, averages, takes the argmax, applies the manifest's
@@ -94,8 +101,9 @@ export interface Ensemble {
  */
 export async function openEnsemble(model: ModelPackage, options: OpenEnsembleOptions = {}): Promise<Ensemble> {
   const threads = model.manifest.inference.threads;
-  const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...options });
-  const ensemble = new HostedEnsemble(model, runtime);
+  const { onNotice, ...runtimeOptions } = options;
+  const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...runtimeOptions });
+  const ensemble = new HostedEnsemble(model, runtime, onNotice);
   await ensemble.startHost(undefined);
   return ensemble;
 }
@@ -245,18 +253,34 @@ class HostedEnsemble implements Ensemble {
   private turn: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions) {}
+  /** `auto` resolved by the first host: later hosts (after a cancelled pass) start on the same device, quietly. */
+  private resolvedDevice: string | undefined;
+  deviceNotice: string | undefined;
+
+  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions, private readonly onNotice?: (line: string) => void) {}
 
   get hostPid(): number | undefined {
     return this.host?.alive ? this.host.pid : undefined;
+  }
+
+  get device(): string | undefined {
+    return this.host?.alive ? this.host.options.device : undefined;
   }
 
   /** The running host, or a fresh one (new process, new sessions) when there is none. */
   startHost(signal: AbortSignal | undefined): Promise<OnnxSessionHost> {
     if (this.closed) return Promise.reject(new InferenceRuntimeError('WORKER_CLOSED', `ensemble ${this.model.manifest.name} is closed`));
     if (this.host?.alive) return Promise.resolve(this.host);
-    this.starting ??= OnnxSessionHost.start(this.model.members.map((m) => ({ name: m.name, path: m.path })), this.runtime, signal ? { signal } : {})
-      .then((host) => { this.host = host; return host; })
+    const runtime = this.resolvedDevice ? { ...this.runtime, device: this.resolvedDevice } : this.runtime;
+    this.starting ??= OnnxSessionHost.start(this.model.members.map((m) => ({ name: m.name, path: m.path })), runtime, {
+      ...(signal ? { signal } : {}), ...(this.onNotice ? { onNotice: this.onNotice } : {}),
+    })
+      .then((host) => {
+        this.host = host;
+        this.resolvedDevice ??= host.options.device;
+        this.deviceNotice ??= host.notice;
+        return host;
+      })
       .finally(() => { this.starting = undefined; });
     return this.starting;
   }
