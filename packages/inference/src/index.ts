@@ -7,7 +7,7 @@ export {
 export type { EnsembleProgress } from './ensemble/predict-ensemble.js';
 export { resolveRuntimeOptions, type RuntimeOptions, type ResolvedRuntimeOptions } from './runtime/runtime-options.js';
 export {
-  cudaStatus, explainCudaFailure, findLibrary, librarySearchOf, parseLdCache, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, PROVIDER_STAMP_FILE,
+  cudaStatus, explainCudaFailure, findLibrary, librarySearchOf, onnxruntimeNodeBinding, parseLdCache, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, PROVIDER_STAMP_FILE,
   type CudaStatus, type LibrarySearch,
 } from './runtime/cuda.js';
 export { chooseDevice, formatDevice, parseDevice, DEVICE_PATTERN, type Device } from './runtime/device.js';

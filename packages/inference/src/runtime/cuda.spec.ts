@@ -50,8 +50,9 @@ describe('finding the libraries the provider loads by name', () => {
   it('says what is missing, one item per missing piece, with no library anywhere', () => {
     const status = cudaStatus({ libraryPath: [], ldCache: new Set(), defaultDirs: [] });
     expect(status.available).toBe(false);
-    for (const lib of CUDA_LIBRARIES) expect(status.detail).toContain(lib.file);
-    expect(status.detail).toContain('libcuda.so.1 (the NVIDIA driver)');
+    for (const lib of CUDA_LIBRARIES) expect(status.detail).toContain(`${lib.file} (${lib.what})`);
+    expect(status.detail).toContain('this machine has no NVIDIA driver');
+    expect(status.detail).toContain("run 'bash scripts/install-cuda.sh --cuda-libs'");
     expect(status.detail).not.toContain('\n');
     expect(status.missing.length).toBeGreaterThanOrEqual(CUDA_LIBRARIES.length);
   });

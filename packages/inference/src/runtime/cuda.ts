@@ -25,12 +25,12 @@ export const PROVIDER_STAMP_FILE = 'seahorse-cuda-provider.json';
  * operators, which the UNets do not have, so it is not required.
  */
 export const CUDA_LIBRARIES = [
-  { file: 'libcuda.so.1', what: 'the NVIDIA driver', fix: 'no NVIDIA driver on this machine (install the driver for CUDA 13, >= 580)' },
-  { file: 'libcudart.so.13', what: 'the CUDA 13 runtime', fix: "run 'bash scripts/install-cuda.sh --cuda-libs' (or install CUDA 13)" },
-  { file: 'libcublas.so.13', what: 'CUDA 13 cuBLAS', fix: "run 'bash scripts/install-cuda.sh --cuda-libs' (or install CUDA 13)" },
-  { file: 'libcublasLt.so.13', what: 'CUDA 13 cuBLASLt', fix: "run 'bash scripts/install-cuda.sh --cuda-libs' (or install CUDA 13)" },
-  { file: 'libcurand.so.10', what: 'CUDA 13 cuRAND', fix: "run 'bash scripts/install-cuda.sh --cuda-libs' (or install CUDA 13)" },
-  { file: 'libcudnn.so.9', what: 'cuDNN 9 for CUDA 13', fix: "run 'bash scripts/install-cuda.sh --cuda-libs' (or install cuDNN 9 for CUDA 13)" },
+  { file: 'libcuda.so.1', what: 'the NVIDIA driver' },
+  { file: 'libcudart.so.13', what: 'CUDA 13 runtime' },
+  { file: 'libcublas.so.13', what: 'CUDA 13 cuBLAS' },
+  { file: 'libcublasLt.so.13', what: 'CUDA 13 cuBLASLt' },
+  { file: 'libcurand.so.10', what: 'CUDA 13 cuRAND' },
+  { file: 'libcudnn.so.9', what: 'cuDNN 9 for CUDA 13' },
 ] as const;
 
 const ProviderStamp = z.object({
@@ -141,13 +141,17 @@ export function cudaStatus(search: LibrarySearch = librarySearchOf()): CudaStatu
   }
   const binding = onnxruntimeNodeBinding();
   const missing: string[] = binding ? providerProblems(binding) : ['onnxruntime-node has no linux/x64 binding: reinstall it (npm ci)'];
-  for (const lib of CUDA_LIBRARIES) {
-    if (!findLibrary(lib.file, search)) {
-      missing.push(`${lib.file} (${lib.what}) is not on LD_LIBRARY_PATH or in the ld.so cache: ${lib.fix}`
-        + (lib.file === 'libcuda.so.1' ? '' : ', and start through ./seahorse, which sets LD_LIBRARY_PATH'));
-    }
+  const libs = CUDA_LIBRARIES.filter((lib) => !findLibrary(lib.file, search));
+  missing.push(...libs.map((lib) => `${lib.file} (${lib.what})`));
+  const problems = missing.slice(0, missing.length - libs.length);
+  if (libs.length > 0) {
+    const noDriver = libs.some((lib) => lib.file === 'libcuda.so.1');
+    const cuda = libs.length > (noDriver ? 1 : 0);
+    problems.push(`not on LD_LIBRARY_PATH or in the ld.so cache: ${libs.map((lib) => `${lib.file} (${lib.what})`).join(', ')}`
+      + (noDriver ? '; this machine has no NVIDIA driver (one for CUDA 13, >= 580, is needed)' : '')
+      + (cuda ? "; run 'bash scripts/install-cuda.sh --cuda-libs' and start through ./seahorse, which sets LD_LIBRARY_PATH" : ''));
   }
-  if (missing.length > 0) return { available: false, detail: missing.join('; '), missing };
+  if (missing.length > 0) return { available: false, detail: problems.join('; '), missing };
   return { available: true, detail: path.join(binding!.dir, CUDA_PROVIDER_FILES[0]), missing: [] };
 }
 

@@ -266,6 +266,9 @@ export class OnnxSessionHost {
   async cancel(reason?: unknown): Promise<void> {
     if (this.exited) return;
     this.failure ??= cancelledError(`onnxruntime session host (pid ${this.child.pid})`, reason);
+    // Referenced until it has exited: an idle (unreferenced) host would let this process end
+    // before the exit is seen, leaving whoever awaits this promise unsettled.
+    this.setReferenced(true);
     this.child.kill('SIGKILL');
     await this.exit;
     this.fail(this.failure);

@@ -166,7 +166,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       const beat = setInterval(() => heartbeat(last), options.heartbeatEveryMs ?? 1000);
       try {
         const { segmentationFile } = await compute(() => deps.segmentSubject({
-          subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference,
+          subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference, device: spec.device,
           onProgress: (p) => heartbeat((last = p)), signal: Context.current().cancellationSignal,
         }));
         emit('inferSubject', 'completed', subjectId);
