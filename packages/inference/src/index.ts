@@ -12,5 +12,9 @@ export {
 } from './runtime/cuda.js';
 export { chooseDevice, formatDevice, parseDevice, DEVICE_PATTERN, type Device } from './runtime/device.js';
 export { probeDevice, type DeviceProbe } from './runtime/device-probe.js';
+export { gpuMemory, parseNvidiaSmiMemory } from './runtime/gpu-memory.js';
+export {
+  planForDeviceMemory, GPU_BYTES_PER_VOXEL, GPU_RESERVE_BYTES, type DeviceMemory, type DevicePlan, type DevicePlanInput,
+} from './tiling/device-plan.js';
 export { InferenceRuntimeError, INFERENCE_ERROR_CODES, type InferenceErrorCode } from './errors.js';
 export { SEGMENTATION_FILE, UNCERTAINTY_FILE, posteriorFileName, type WrittenOutputs } from './outputs/write-outputs.js';

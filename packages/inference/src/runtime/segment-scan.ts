@@ -5,7 +5,10 @@ import { predictEnsemble, type EnsemblePrediction, type EnsembleProgress } from 
 import { InferenceRuntimeError } from '../errors.js';
 import { predictionOnScanGrid, type ModelToScan } from '../native-space/native-space.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
+import { planForDeviceMemory, type DeviceMemory, type DevicePlan } from '../tiling/device-plan.js';
 import { planTiling } from '../tiling/plan.js';
+import { parseDevice } from './device.js';
+import { gpuMemory } from './gpu-memory.js';
 import { OnnxSessionHost } from './onnx-session-host.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
@@ -45,6 +48,8 @@ export interface SegmentScanResult {
   readonly patchesPerMember: number;
   /** True when `'whole'` fell back to tiles to fit the memory budget. */
   readonly wholeFellBack: boolean;
+  /** On a GPU (without `memoryBudgetBytes`): the plan sized from its free memory (`planForDeviceMemory`). */
+  readonly devicePlan?: DevicePlan;
   /** Voxels per class name that the largest-component step set to background. */
   readonly removedByLargestComponent: Readonly<Record<string, number>>;
   /** The segmentation on the scan's own grid, `[Z, Y, X]` = NIfTI `[X, Y, Z]` order, x fastest. */
@@ -200,13 +205,15 @@ interface PredictAndWriteInput {
   readonly options: SegmentScanOptions;
   /** Runs the whole ensemble pass over the network input (on the ensemble's session host). */
   readonly predict: (run: (host: OnnxSessionHost) => Promise<EnsemblePrediction>) => Promise<EnsemblePrediction>;
+  /** The GPU's memory when the sessions run on one (the plan is then sized from it). */
+  readonly deviceMemory: DeviceMemory | undefined;
 }
 
 /**
  * Runs the ensemble on a prepared (model-space, normalised) scan, maps the prediction back onto the
  * scan's grid (`predictionOnScanGrid`) and writes the outputs there.
  */
-async function predictAndWrite({ model, scan, outputFolder, options, predict }: PredictAndWriteInput): Promise<SegmentScanResult> {
+async function predictAndWrite({ model, scan, outputFolder, options, predict, deviceMemory }: PredictAndWriteInput): Promise<SegmentScanResult> {
   const m = model.manifest;
   const { prepared, reference, name } = scan;
   const first = prepared[0]!;
@@ -216,15 +223,24 @@ async function predictAndWrite({ model, scan, outputFolder, options, predict }: 
   const inputCZYX = new Float32Array(m.inputChannels * n);
   prepared.forEach((v, c) => inputCZYX.set(v.data, c * n));
   const mode = options.tiling ?? m.inference.tiling;
+  // On a GPU the budget of one pass (whole mode, its fallback) and gaussian's patch come from its memory.
+  const devicePlan = deviceMemory && options.memoryBudgetBytes === undefined
+    ? planForDeviceMemory(deviceMemory, {
+      shapeZYX, patchZYX: m.inference.patchSizeZYX, padMultiple: m.inference.padMultiple, padPlacement: m.inference.padPlacement,
+      overlap: m.inference.gaussianOverlap, mode, ...(options.bytesPerVoxel !== undefined ? { bytesPerVoxel: options.bytesPerVoxel } : {}),
+    })
+    : undefined;
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? devicePlan?.memoryBudgetBytes;
+  const bytesPerVoxel = options.bytesPerVoxel ?? devicePlan?.bytesPerVoxel;
   const plan = planTiling(shapeZYX, {
     mode,
-    patchZYX: m.inference.patchSizeZYX,
+    patchZYX: mode === 'gaussian' && devicePlan ? [...devicePlan.patchZYX] : m.inference.patchSizeZYX,
     padMultiple: m.inference.padMultiple,
     padPlacement: m.inference.padPlacement,
     padValue: m.inference.padValue,
     overlap: m.inference.gaussianOverlap,
-    ...(options.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: options.memoryBudgetBytes } : {}),
-    ...(options.bytesPerVoxel !== undefined ? { bytesPerVoxel: options.bytesPerVoxel } : {}),
+    ...(memoryBudgetBytes !== undefined ? { memoryBudgetBytes } : {}),
+    ...(bytesPerVoxel !== undefined ? { bytesPerVoxel } : {}),
   });
   const largestComponentClasses = m.postprocessing.largestConnectedComponent.map((c) => m.classes.indexOf(c));
   const prediction = await predict((host) => predictEnsemble({
@@ -241,6 +257,7 @@ async function predictAndWrite({ model, scan, outputFolder, options, predict }: 
   for (const [idx, count] of Object.entries(prediction.removedByLargestComponent)) removed[m.classes[Number(idx)]!] = count;
   return {
     files, networkShapeZYX: shapeZYX, tiling: mode, patchesPerMember: plan.windows.length, wholeFellBack: plan.wholeFellBack,
+    ...(devicePlan ? { devicePlan } : {}),
     removedByLargestComponent: removed, segmentationZYX, posteriorsCZYX,
   };
 }
@@ -292,7 +309,17 @@ class HostedEnsemble implements Ensemble {
     return predictAndWrite({
       model: this.model, scan: prepared, outputFolder, options,
       predict: (run) => this.exclusivePass(prepared.name, signal, run),
+      deviceMemory: this.deviceMemory(),
     });
+  }
+
+  /** The GPU's memory (asked once per ensemble) when the sessions run on one. */
+  private gpu: { memory: DeviceMemory | undefined } | undefined;
+  private deviceMemory(): DeviceMemory | undefined {
+    const device = this.resolvedDevice ? parseDevice(this.resolvedDevice) : undefined;
+    if (device?.kind !== 'cuda') return undefined;
+    this.gpu ??= { memory: gpuMemory(device.deviceId) };
+    return this.gpu.memory;
   }
 
   /**
