@@ -19,6 +19,13 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 bash scripts/install-temporal.sh >&2
+# After `npm ci` wiped it: put back the CUDA provider that scripts/install-cuda.sh cached (no download).
+cuda_cache="${SEAHORSE_CUDA_CACHE:-$ROOT/.tools/cuda}"
+if compgen -G "$cuda_cache/onnxruntime-gpu-*/libonnxruntime_providers_cuda.so" >/dev/null \
+  && ! compgen -G "node_modules/onnxruntime-node/bin/napi-v*/linux/x64/libonnxruntime_providers_cuda.so" >/dev/null; then
+  say "restoring the CUDA provider (scripts/install-cuda.sh, from its cache)…"
+  bash scripts/install-cuda.sh >&2 || say "warning: could not restore the CUDA provider; --device cuda will say what is missing"
+fi
 if (( with_python )); then
   bash scripts/setup-python.sh >&2          # parity references: nibabel, SimpleITK, numpy, …
   bash tools/train/setup.sh >&2             # the training tool's PyTorch (its smoke test runs in CI)

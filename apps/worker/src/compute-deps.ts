@@ -22,6 +22,10 @@ export function softwareVersions(): { seahorse: string; onnxruntime: string } {
 export interface ComputeDepsOptions {
   /** onnxruntime intra-op threads per session when a run does not set `inference.threads`. Default: the model package's. */
   threads?: number;
+  /** This worker's device (`--device`): `cuda:N` picks the GPU for runs that ask for one, `cpu` offers none; absent: the run decides. */
+  device?: string;
+  /** Told which device an `auto` ensemble chose and why. */
+  onNotice?: (line: string) => void;
 }
 
 /**
@@ -45,9 +49,9 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
       validateSubjectInputs(subject, structures);
     },
 
-    async segmentSubject({ subject, modelDir, outDir, overrides, onProgress, signal }) {
+    async segmentSubject({ subject, modelDir, outDir, overrides, device, onProgress, signal }) {
       const { segmentationFile } = await segmentSubject(ensembles, {
-        subject, modelDir, outDir, signal,
+        subject, modelDir, outDir, signal, device,
         // describeModel checked the tiling mode against the runtime's when the run was planned.
         ...(overrides.tiling ? { tiling: overrides.tiling as TilingMode } : {}),
         ...(overrides.threads ? { threads: overrides.threads } : {}),

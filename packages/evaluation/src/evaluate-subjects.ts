@@ -28,9 +28,14 @@ export interface SubjectEvaluation {
  * results[0].metrics[0].DiceNumeric;
  * ```
  */
-export async function evaluateSubjects(modelDir: string, subjects: readonly SubjectInputs[], options: { threads?: number } = {}): Promise<SubjectEvaluation[]> {
+export async function evaluateSubjects(
+  modelDir: string, subjects: readonly SubjectInputs[], options: { threads?: number; device?: string; onNotice?: (line: string) => void } = {},
+): Promise<SubjectEvaluation[]> {
   const { structures } = await describeModel(modelDir);
-  const ensembles = new EnsembleCache(options.threads ? { threads: options.threads } : {});
+  const ensembles = new EnsembleCache({
+    ...(options.threads ? { threads: options.threads } : {}), ...(options.device ? { device: options.device } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  });
   const work = mkdtempSync(path.join(tmpdir(), 'seahorse-evaluate-'));
   try {
     const out: SubjectEvaluation[] = [];

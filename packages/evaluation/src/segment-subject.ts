@@ -14,6 +14,8 @@ export interface SegmentSubjectRequest {
   tiling?: TilingMode;
   /** onnxruntime intra-op threads per session; default: the cache's, else the package's. */
   threads?: number;
+  /** `cpu`, `auto[:N]` or `cuda[:N]`, combined with the cache's own device (see `EnsembleCache`); default: the cache's, else `cpu`. */
+  device?: string;
   /** Called after every network pass. */
   onProgress?: (p: EnsembleProgress) => void;
   /** Aborting stops a running network pass at once (its session host is killed); nothing is written. */
@@ -29,7 +31,7 @@ export interface SegmentSubjectRequest {
  *   InferenceRuntimeError `CANCELLED` when `signal` aborts.
  */
 export async function segmentSubject(ensembles: EnsembleCache, request: SegmentSubjectRequest): Promise<{ segmentationFile: string; result: SegmentScanResult }> {
-  const ensemble = await ensembles.get(request.modelDir, request.threads);
+  const ensemble = await ensembles.get(request.modelDir, request.threads, request.device);
   const result = await ensemble.segmentScan(request.subject.images, request.outDir, {
     scanName: `subject ${request.subject.id}`,
     ...(request.tiling ? { tiling: request.tiling } : {}),

@@ -3,7 +3,7 @@
 export { DevServer, freePort, type DevServerOptions } from './dev-server.js';
 export { TEMPORAL_CLI_VERSION, TEMPORAL_CLI_ENV, resolveTemporalCli } from './temporal-cli.js';
 export { workflowsPath } from './workflows-path.js';
-export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
+export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, DEVICE_WORDS, DeviceWord, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
 export {
   RunFolder, RunFolderError, RUN_FOLDER_FILES, RESULT_FORMAT_VERSION, subjectFolderName,
   PlannedSubject, RunPlan, SubjectResult, FailureRecord, StructureMetricsRow, StructureVolumeRow,

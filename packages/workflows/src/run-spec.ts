@@ -17,6 +17,7 @@ export const RUN_DEFAULTS = {
   concurrency: 1,
   pageSize: 100,
   maxAttempts: 5,
+  device: 'cpu',
   timeouts: { orchestration: 600, heartbeat: 120, inference: 4 * 3_600 },
 } as const;
 
@@ -27,6 +28,14 @@ export const DEFAULT_TASK_QUEUE = 'seahorse';
 export function inferenceTaskQueueOf(taskQueue: string): string {
   return `${taskQueue}-inference`;
 }
+
+/**
+ * The words of the device switch: `cpu`, `auto[:N]` (the GPU when it works, else the CPU, with a
+ * notice), `cuda[:N]` (the GPU or a clear failure). The same pattern as `@seahorse/inference`'s
+ * `DEVICE_PATTERN` (this package may not import it; apps/worker's tests check both agree).
+ */
+export const DEVICE_WORDS = /^(cpu|auto|cuda)(:\d{1,2})?$/;
+export const DeviceWord = z.string().regex(DEVICE_WORDS, 'expected cpu, auto[:N] or cuda[:N]').refine((d) => !d.startsWith('cpu:'), 'cpu takes no index');
 
 /** What to evaluate, where to write it, and how. Every path is absolute. */
 export const RunSpec = z.object({
@@ -43,6 +52,12 @@ export const RunSpec = z.object({
   pageSize: z.number().int().min(1).max(500).default(RUN_DEFAULTS.pageSize),
   /** Recompute subjects even when a valid result exists. */
   force: z.boolean().default(false),
+  /**
+   * Where inference runs. The run decides whether a GPU may be used; a worker started with
+   * `--device cuda:N` decides which GPU (see `chooseDevice` in `@seahorse/inference`). Not part of
+   * the subjects' idempotency keys: a result is reused whichever device made it.
+   */
+  device: DeviceWord.default(RUN_DEFAULTS.device),
   /** Task queue of the CPU-heavy inference activity (orchestration uses the workflow's own queue). */
   inferenceTaskQueue: z.string().min(1).optional(),
   /**

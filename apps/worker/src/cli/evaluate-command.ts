@@ -2,13 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   cohortWorkflowId, createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, progressQuery, RunAlreadyCompletedError,
-  RunFolder, RunFolderError, RunSpec, startCohortEvaluation, type CohortDeps, type CohortEvaluationResult, type CohortProgress, type StartMode,
+  DeviceWord, RunFolder, RunFolderError, RunSpec, startCohortEvaluation, type CohortDeps, type CohortEvaluationResult, type CohortProgress, type StartMode,
 } from '@seahorse/workflows';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { createSeahorseWorker } from '../seahorse-worker.js';
 import { CliError, EXIT } from './cli-error.js';
+import { checkDevice } from './device-check.js';
 import { createProgressDisplay } from './progress-display.js';
 import { saveRunRecord } from './run-registry.js';
 import { openTemporalTarget, TemporalTargetOptions, type TemporalTarget } from './temporal-target.js';
@@ -23,6 +24,7 @@ export const EvaluateOptions = TemporalTargetOptions.extend({
   concurrency: z.coerce.number().int().min(1).max(256).optional(),
   tiling: z.enum(TILING_MODES).optional(),
   threads: z.coerce.number().int().min(1).max(64).optional(),
+  device: DeviceWord.optional(),
   force: z.boolean().default(false),
   taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   inferenceTaskQueue: z.string().min(1).optional(),
@@ -150,9 +152,13 @@ export async function evaluateCommand(raw: unknown, makeDeps: () => CohortDeps &
     model: mustExist(o.model, 'model package', 'dir'),
     out, force: o.force,
     ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
     inferenceTaskQueue: o.inferenceTaskQueue ?? inferenceTaskQueueOf(o.taskQueue),
     inference: { ...(o.tiling ? { tiling: o.tiling } : {}), ...(o.threads ? { threads: o.threads } : {}) },
   });
+  const localWorker = !o.address || o.localWorker;
+  // The in-process worker's device is checked before the run starts (remote workers check their own).
+  if (localWorker) await checkDevice(spec.device);
   const target = await openTemporalTarget(o, path.join(out, '.temporal'));
   try {
     const result = await runToCompletion({ target, spec, taskQueue: o.taskQueue, mode: 'evaluate', deps: makeDeps, localWorker: !!target.embedded || o.localWorker, log });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeSubjectQcPicture } from '@seahorse/evaluation';
 import { openEnsemble } from '@seahorse/inference';
+import { DeviceWord } from '@seahorse/workflows';
 import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, type ImportOptions } from '@seahorse/innereye-import';
 import { loadModelPackage } from '@seahorse/model-package';
 import { SingleBar, Presets } from 'cli-progress';
@@ -13,13 +14,17 @@ export const SegmentOptions = z.object({
   out: z.string().min(1),
   tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
   threads: z.coerce.number().int().min(1).max(64).optional(),
+  device: DeviceWord.optional(),
 });
 
 /** `seahorse segment <scan> --model <pkg> --out <dir>`: one scan, no Temporal. */
 export async function segmentCommand(raw: unknown, log: (l: string) => void = console.log): Promise<void> {
   const o = SegmentOptions.parse(raw);
   const pkg = await loadModelPackage(path.resolve(o.model));
-  const ensemble = await openEnsemble(pkg, o.threads ? { intraOpThreads: o.threads } : {});
+  const ensemble = await openEnsemble(pkg, {
+    ...(o.threads ? { intraOpThreads: o.threads } : {}), ...(o.device ? { device: o.device } : {}),
+    onNotice: (line) => console.error(`seahorse: ${line}`),
+  });
   if (ensemble.graph.notice) log(ensemble.graph.notice);
   const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
   let started = false;
@@ -38,7 +43,7 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
       },
     });
     if (started) bar?.stop();
-    log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member)`);
+    log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member, on ${ensemble.device ?? 'cpu'})`);
     // The QC picture: the predicted outlines over the scan (no ground truth here).
     const qc = writeSubjectQcPicture({
       subject: { id: path.basename(o.scan), images: [path.resolve(o.scan)], groundTruth: null },

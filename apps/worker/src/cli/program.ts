@@ -11,10 +11,12 @@ import { installTemporalRuntime } from '../seahorse-worker.js';
 import { DEFAULT_NAMESPACE } from './temporal-target.js';
 import type { LogLevel } from '@temporalio/worker';
 import { TILING_MODES } from './tiling-modes.js';
+import { printDeviceNotice } from './device-check.js';
 
 // Commander states no defaults: each is stated once, in the zod schema or constant that applies
 // it, and only printed here.
 const byDefault = (value: unknown) => ` (default: ${String(value)})`;
+const deviceOption = (fallback: string) => new Option('--device <device>', `cpu | auto[:N] (the GPU when it works, else the CPU) | cuda[:N] (the GPU, or exit code 3)${fallback}`);
 const tilingOption = () => new Option('--tiling <mode>', "tiling mode (default: the model package's)").choices([...TILING_MODES]);
 
 function temporalOptions(cmd: Command): Command {
@@ -52,12 +54,13 @@ export function buildProgram(): Command {
     .option('--concurrency <n>', `subjects evaluated at once${byDefault(RUN_DEFAULTS.concurrency)}`)
     .addOption(tilingOption())
     .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
+    .addOption(deviceOption(byDefault(RUN_DEFAULTS.device)))
     .option('--task-queue <name>', `task queue of the workers${byDefault(DEFAULT_TASK_QUEUE)}`)
     .option('--inference-task-queue <name>', `task queue of the inference activity${byDefault(inferenceTaskQueueOf('<task-queue>'))}`)
     .option('--local-worker', 'with --address: also run a worker in this process')
     .option('--force', 'recompute every subject, even a completed run')
     .action(async (opts) => {
-      await evaluateCommand(opts, () => createComputeDeps({ threads: opts.threads ? Number(opts.threads) : undefined }));
+      await evaluateCommand(opts, () => createComputeDeps({ threads: opts.threads ? Number(opts.threads) : undefined, onNotice: printDeviceNotice }));
     });
   program.command('status <run-id>')
     .description("a run's state and counts")
@@ -79,6 +82,7 @@ export function buildProgram(): Command {
     .requiredOption('--out <dir>', 'output folder')
     .addOption(tilingOption())
     .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
+    .addOption(deviceOption(byDefault(RUN_DEFAULTS.device)))
     .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
   program.command('import-innereye <source> <out>')
     .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
@@ -91,6 +95,7 @@ export function buildProgram(): Command {
     .option('--task-queue <names>', `task queue(s) to serve, comma-separated${byDefault(WORKER_DEFAULTS.taskQueues.join(','))}`)
     .option('--max-activities <n>', `activities run at once${byDefault(WORKER_DEFAULTS.maxActivities)}`)
     .option('--threads <n>', "onnxruntime threads per session when a run does not set them (default: the model package's)")
+    .addOption(deviceOption('; on this worker: cuda:N serves runs that ask for a GPU on GPU N (default: the run decides)'))
     .action(async (opts) => workerCommand(opts));
   return program;
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf } from '@seahorse/workflows';
+import { createCohortActivities, DEFAULT_TASK_QUEUE, DeviceWord, inferenceTaskQueueOf } from '@seahorse/workflows';
 import { createSeahorseWorker } from '../seahorse-worker.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { TemporalTargetOptions } from './temporal-target.js';
 import { CliError, EXIT } from './cli-error.js';
+import { checkDevice, printDeviceNotice } from './device-check.js';
 
 /** What a `seahorse worker` serves unless told otherwise: both default queues, two activities at once. */
 export const WORKER_DEFAULTS = {
@@ -18,6 +19,12 @@ export const WorkerOptions = TemporalTargetOptions.extend({
     .transform((v) => [...new Set(v.split(',').map((q) => q.trim()).filter(Boolean))]),
   maxActivities: z.coerce.number().int().min(1).max(64).default(WORKER_DEFAULTS.maxActivities),
   threads: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * This worker's device. `cuda:N`: GPU N serves every run that asks for a GPU (`--device auto` or
+   * `cuda` on evaluate); several workers on one machine take different N. `cpu`: no GPU is offered.
+   * Absent: the run's device decides.
+   */
+  device: DeviceWord.optional(),
 });
 
 /**
@@ -28,7 +35,13 @@ export const WorkerOptions = TemporalTargetOptions.extend({
  */
 export async function workerCommand(raw: unknown, log: (line: string) => void = console.log): Promise<void> {
   const options = WorkerOptions.parse(raw);
-  const deps = createComputeDeps(options.threads ? { threads: options.threads } : {});
+  // A GPU worker checks its GPU before it takes any task: a broken one stops here, in one line (exit 3).
+  const device = options.device === undefined ? undefined : await checkDevice(options.device);
+  const deps = createComputeDeps({
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.device !== undefined ? { device: options.device } : {}),
+    onNotice: printDeviceNotice,
+  });
   const workers = [];
   try {
     for (const taskQueue of options.taskQueue) {
@@ -43,7 +56,7 @@ export async function workerCommand(raw: unknown, log: (line: string) => void = 
     await deps.close();
     throw new CliError(`cannot start worker against ${options.address}: ${(err as Error).message}`, EXIT.temporal);
   }
-  log(`seahorse worker: serving task queue(s) ${options.taskQueue.map((q) => `'${q}'`).join(', ')} on ${options.address} (namespace ${options.namespace}, ${options.maxActivities} activities at once); SIGTERM stops it`);
+  log(`seahorse worker: serving task queue(s) ${options.taskQueue.map((q) => `'${q}'`).join(', ')} on ${options.address} (namespace ${options.namespace}, ${options.maxActivities} activities at once${device ? `, device ${device}` : ''}); SIGTERM stops it`);
   try {
     // Each worker drains on SIGINT/SIGTERM (the Temporal runtime's shutdown signals).
     await Promise.all(workers.map((w) => w.worker.run()));

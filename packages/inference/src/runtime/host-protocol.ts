@@ -5,7 +5,8 @@
  * They travel over the IPC channel of `child_process.fork` with `serialization: 'advanced'`
  * (the structured clone algorithm), so a `Float32Array` crosses as its bytes, not as JSON. The
  * parent sends one request at a time and waits for its reply; every reply carries the request's
- * `id`. Any failure answers `{ type: 'failed', id, message }`.
+ * `id`. Any failure answers `{ type: 'failed', id, message }` (with `code: 'CUDA_UNAVAILABLE'`
+ * when the CUDA provider cannot start: no driver or device, a missing library).
  *
  * - `ready` (host → parent, once, unrequested): the host is listening.
  * - `load` → `loaded`: one session per member, in order; the reply describes each member's inputs
@@ -66,7 +67,7 @@ export type HostMessage =
   | { readonly type: 'output'; readonly id: number; readonly output: Float32Array; readonly dims: readonly number[] }
   | { readonly type: 'usage'; readonly id: number; readonly maxRssBytes: number }
   | { readonly type: 'closed'; readonly id: number }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly code?: 'CUDA_UNAVAILABLE' };
 
 /** The reply types, by request type. */
 export interface HostReplies {

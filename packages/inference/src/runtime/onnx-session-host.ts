@@ -6,6 +6,7 @@ import type { ShapeZYX } from '@seahorse/io';
 import { InferenceRuntimeError } from '../errors.js';
 import { voxelCount } from '../tiling/shape.js';
 import { cudaStatus } from './cuda.js';
+import { formatDevice, parseDevice } from './device.js';
 import type { AppliedSessionOptions, HostMessage, HostReplies, HostRequestBody, MemberInfo, OnnxMemberSpec } from './host-protocol.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
@@ -15,6 +16,8 @@ export type { AppliedSessionOptions, MemberInfo, OnnxMemberSpec, TensorInfo } fr
 export interface StartHostOptions {
   /** Aborting it while the host starts kills the host and rejects with `CANCELLED`. */
   signal?: AbortSignal;
+  /** Told one line about the device when `device` is `auto`: the GPU it uses, or why it fell back to the CPU. */
+  onNotice?: (line: string) => void;
 }
 
 interface Pending {
@@ -100,6 +103,8 @@ export class OnnxSessionHost {
   members: readonly MemberInfo[] = [];
   /** The session options the host gave onnxruntime (known once started). */
   sessionOptions: AppliedSessionOptions | undefined;
+  /** With `device: 'auto'`: the line that says which device it chose and why. */
+  notice: string | undefined;
 
   private constructor(private readonly child: ChildProcess, readonly options: ResolvedRuntimeOptions) {
     track(child);
@@ -141,17 +146,40 @@ export class OnnxSessionHost {
    * @param members - ensemble members in manifest order.
    * @param options - see `runtimeOptionsSchema`.
    * @param start - `signal`: abort to stop starting (the host is killed).
-   * @throws InferenceRuntimeError `INVALID_OPTIONS`; `CUDA_UNAVAILABLE` when `executionProvider:
-   *   'cuda'` and onnxruntime-node's CUDA library is missing; `SESSION_FAILED` naming the member and
+   * @throws InferenceRuntimeError `INVALID_OPTIONS`; `CUDA_UNAVAILABLE` (one line naming what is
+   *   missing: the provider, a library, the driver or the device) when `device` is `cuda[:N]` and the
+   *   CUDA provider cannot start (`auto` falls back to the CPU instead, telling `onNotice`); `SESSION_FAILED` naming the member and
    *   file when a session cannot be created (missing file, invalid ONNX, CUDA runtime errors) or the
    *   host cannot start; `CANCELLED` when `signal` aborts.
    */
   static async start(members: readonly OnnxMemberSpec[], options: RuntimeOptions = {}, start: StartHostOptions = {}): Promise<OnnxSessionHost> {
     const resolved = resolveRuntimeOptions(options);
     if (members.length === 0) throw new InferenceRuntimeError('INVALID_OPTIONS', 'at least one ensemble member is required, got 0');
-    if (resolved.executionProvider === 'cuda') {
+    const device = parseDevice(resolved.device);
+    if (device.kind !== 'auto') return await OnnxSessionHost.startOn(members, { ...resolved, device: formatDevice(device) }, start);
+    // auto: the GPU when its provider starts, else the CPU; one line says which.
+    const gpu = `cuda:${device.deviceId}`;
+    let why: string;
+    try {
+      const host = await OnnxSessionHost.startOn(members, { ...resolved, device: gpu }, start);
+      host.notice = `device ${resolved.device}: using CUDA device ${device.deviceId} (onnxruntime's CUDA provider)`;
+      start.onNotice?.(host.notice);
+      return host;
+    } catch (err) {
+      if (!(err instanceof InferenceRuntimeError) || err.code !== 'CUDA_UNAVAILABLE') throw err;
+      why = err.message.replace(`device ${gpu}: `, '');
+    }
+    const host = await OnnxSessionHost.startOn(members, { ...resolved, device: 'cpu' }, start);
+    host.notice = `device ${resolved.device}: CUDA is not usable, using the CPU (${why})`;
+    start.onNotice?.(host.notice);
+    return host;
+  }
+
+  /** Starts a host on one concrete device (`cpu` or `cuda:N`). */
+  private static async startOn(members: readonly OnnxMemberSpec[], resolved: ResolvedRuntimeOptions, start: StartHostOptions): Promise<OnnxSessionHost> {
+    if (resolved.device !== 'cpu') {
       const cuda = cudaStatus();
-      if (!cuda.available) throw new InferenceRuntimeError('CUDA_UNAVAILABLE', `executionProvider 'cuda' requested, but CUDA is not available: ${cuda.detail}`);
+      if (!cuda.available) throw new InferenceRuntimeError('CUDA_UNAVAILABLE', `device ${resolved.device}: ${cuda.detail}`);
     }
     const { signal } = start;
     if (signal?.aborted) throw cancelledError('starting the onnxruntime session host', signal.reason);
@@ -169,6 +197,9 @@ export class OnnxSessionHost {
     } catch (err) {
       await host.cancel();
       if (signal?.aborted) throw cancelledError('starting the onnxruntime session host', signal.reason);
+      if (err instanceof InferenceRuntimeError && err.code === 'CUDA_UNAVAILABLE') {
+        throw new InferenceRuntimeError('CUDA_UNAVAILABLE', `device ${resolved.device}: ${err.message}`, { cause: err });
+      }
       throw new InferenceRuntimeError('SESSION_FAILED', (err as Error).message, { cause: err });
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -235,6 +266,9 @@ export class OnnxSessionHost {
   async cancel(reason?: unknown): Promise<void> {
     if (this.exited) return;
     this.failure ??= cancelledError(`onnxruntime session host (pid ${this.child.pid})`, reason);
+    // Referenced until it has exited: an idle (unreferenced) host would let this process end
+    // before the exit is seen, leaving whoever awaits this promise unsettled.
+    this.setReferenced(true);
     this.child.kill('SIGKILL');
     await this.exit;
     this.fail(this.failure);
@@ -259,7 +293,7 @@ export class OnnxSessionHost {
     return new Promise<HostReplies[T['type']]>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (m) => (m.type === 'failed'
-          ? reject(new InferenceRuntimeError('WORKER_FAILED', m.message))
+          ? reject(new InferenceRuntimeError(m.code ?? 'WORKER_FAILED', m.message))
           : resolve(m as HostReplies[T['type']])),
         reject,
       });

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { InferenceRuntimeError } from '../errors.js';
+import { DEVICE_PATTERN } from './device.js';
 
 /** Options of the ONNX runtime (the sessions and the session host process that holds them), validated with zod. */
 export const runtimeOptionsSchema = z.object({
   /** onnxruntime intra-op threads per session. Default: onnxruntime's own default (one per physical core). */
   intraOpThreads: z.number().int().positive().optional(),
-  /** `'cpu'` (default) or `'cuda'` (opt-in; fails with `CUDA_UNAVAILABLE` when its libraries are missing). */
-  executionProvider: z.enum(['cpu', 'cuda']).default('cpu'),
-  /** CUDA device index. Default 0. */
-  cudaDeviceId: z.number().int().min(0).default(0),
+  /**
+   * Where the sessions run: `'cpu'` (default); `'cuda'` / `'cuda:N'` (NVIDIA GPU N through
+   * onnxruntime's CUDA provider; fails with `CUDA_UNAVAILABLE` naming what is missing);
+   * `'auto'` / `'auto:N'` (GPU N when it works, else the CPU, with a notice). See `device.ts`.
+   */
+  device: z.string().regex(DEVICE_PATTERN, 'expected cpu, auto[:N] or cuda[:N]').default('cpu'),
   /**
    * onnxruntime's CPU memory arena. `'release'` (default): arena off, so each run's activations go
    * back to the system when it ends and only one member's pass is resident at a time. `'keep'`:
@@ -34,7 +37,7 @@ export type ResolvedRuntimeOptions = z.output<typeof runtimeOptionsSchema>;
  * Validates runtime options and fills in defaults.
  * @throws InferenceRuntimeError `INVALID_OPTIONS` naming the field and value.
  * @example
- * resolveRuntimeOptions({ intraOpThreads: 2 }).executionProvider // 'cpu'
+ * resolveRuntimeOptions({ intraOpThreads: 2 }).device // 'cpu'
  */
 export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
   const r = runtimeOptionsSchema.safeParse(options);

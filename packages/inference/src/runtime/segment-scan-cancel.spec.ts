@@ -45,7 +45,7 @@ describe('cancelling segmentScan with an AbortSignal', () => {
   afterAll(async () => { await ensemble?.close(); });
 
   it('shows the runtime options it runs with', () => {
-    expect(ensemble.runtime).toMatchObject({ intraOpThreads: 1, executionProvider: 'cpu', memoryArena: 'release' });
+    expect(ensemble.runtime).toMatchObject({ intraOpThreads: 1, device: 'cpu', memoryArena: 'release' });
     expect(ensemble.hostPid).toBeGreaterThan(0);
   });
 

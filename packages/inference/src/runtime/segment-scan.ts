@@ -5,13 +5,19 @@ import { predictEnsemble, type EnsemblePrediction, type EnsembleProgress } from 
 import { InferenceRuntimeError } from '../errors.js';
 import { predictionOnScanGrid, type ModelToScan } from '../native-space/native-space.js';
 import { writeInferenceOutputs, type WrittenOutputs } from '../outputs/write-outputs.js';
+import { planForDeviceMemory, type DeviceMemory, type DevicePlan } from '../tiling/device-plan.js';
 import { planTiling } from '../tiling/plan.js';
 import { packageGraph, type PackageGraph } from './member-graph.js';
+import { parseDevice } from './device.js';
+import { gpuMemory } from './gpu-memory.js';
 import { OnnxSessionHost } from './onnx-session-host.js';
 import { resolveRuntimeOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 
 /** Options of {@link openEnsemble}: onnxruntime settings (threads default to the manifest's `inference.threads`). */
-export type OpenEnsembleOptions = RuntimeOptions;
+export type OpenEnsembleOptions = RuntimeOptions & {
+  /** With `device: 'auto'`: told which device the sessions run on (the GPU, or the CPU and why). */
+  onNotice?: (line: string) => void;
+};
 
 /** Options of one scan's segmentation. */
 export interface SegmentScanOptions {
@@ -46,6 +52,8 @@ export interface SegmentScanResult {
   readonly patchesPerMember: number;
   /** True when `'whole'` fell back to tiles to fit the memory budget. */
   readonly wholeFellBack: boolean;
+  /** On a GPU (without `memoryBudgetBytes`): the plan sized from its free memory (`planForDeviceMemory`). */
+  readonly devicePlan?: DevicePlan;
   /** Voxels per class name that the largest-component step set to background. */
   readonly removedByLargestComponent: Readonly<Record<string, number>>;
   /** The segmentation on the scan's own grid, `[Z, Y, X]` = NIfTI `[X, Y, Z]` order, x fastest. */
@@ -74,6 +82,10 @@ export interface Ensemble {
   readonly graph: PackageGraph;
   /** The session host's process id; `undefined` while none runs (after a cancelled pass, until the next scan, and after close). */
   readonly hostPid: number | undefined;
+  /** The device the sessions run on (`cpu` or `cuda:N`; `auto` resolved); `undefined` while no host runs. */
+  readonly device: string | undefined;
+  /** With `device: 'auto'`: the line that says which device was chosen and why. */
+  readonly deviceNotice: string | undefined;
   /**
    * Reads the scan, preprocesses it as the manifest says (orientation, normalisation), runs the
    * members in turn with the chosen tiling, averages, takes the argmax, applies the manifest's
@@ -104,8 +116,9 @@ export interface Ensemble {
  */
 export async function openEnsemble(model: ModelPackage, options: OpenEnsembleOptions = {}): Promise<Ensemble> {
   const threads = model.manifest.inference.threads;
-  const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...options });
-  const ensemble = new HostedEnsemble(model, runtime, await packageGraph(model));
+  const { onNotice, ...runtimeOptions } = options;
+  const runtime = resolveRuntimeOptions({ ...(threads === 'auto' ? {} : { intraOpThreads: threads }), ...runtimeOptions });
+  const ensemble = new HostedEnsemble(model, runtime, await packageGraph(model), onNotice);
   await ensemble.startHost(undefined);
   return ensemble;
 }
@@ -204,13 +217,15 @@ interface PredictAndWriteInput {
   readonly graph: PackageGraph;
   /** Runs the whole ensemble pass over the network input (on the ensemble's session host). */
   readonly predict: (run: (host: OnnxSessionHost) => Promise<EnsemblePrediction>) => Promise<EnsemblePrediction>;
+  /** The GPU's memory when the sessions run on one (the plan is then sized from it). */
+  readonly deviceMemory: DeviceMemory | undefined;
 }
 
 /**
  * Runs the ensemble on a prepared (model-space, normalised) scan, maps the prediction back onto the
  * scan's grid (`predictionOnScanGrid`) and writes the outputs there.
  */
-async function predictAndWrite({ model, scan, outputFolder, options, graph, predict }: PredictAndWriteInput): Promise<SegmentScanResult> {
+async function predictAndWrite({ model, scan, outputFolder, options, graph, predict, deviceMemory }: PredictAndWriteInput): Promise<SegmentScanResult> {
   const m = model.manifest;
   const { prepared, reference, name } = scan;
   const first = prepared[0]!;
@@ -220,15 +235,24 @@ async function predictAndWrite({ model, scan, outputFolder, options, graph, pred
   const inputCZYX = new Float32Array(m.inputChannels * n);
   prepared.forEach((v, c) => inputCZYX.set(v.data, c * n));
   const mode = options.tiling ?? m.inference.tiling;
+  // On a GPU the budget of one pass (whole mode, its fallback) and gaussian's patch come from its memory.
+  const devicePlan = deviceMemory && options.memoryBudgetBytes === undefined
+    ? planForDeviceMemory(deviceMemory, {
+      shapeZYX, patchZYX: m.inference.patchSizeZYX, padMultiple: m.inference.padMultiple, padPlacement: m.inference.padPlacement,
+      overlap: m.inference.gaussianOverlap, mode, ...(options.bytesPerVoxel !== undefined ? { bytesPerVoxel: options.bytesPerVoxel } : {}),
+    })
+    : undefined;
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? devicePlan?.memoryBudgetBytes;
+  const bytesPerVoxel = options.bytesPerVoxel ?? devicePlan?.bytesPerVoxel;
   const plan = planTiling(shapeZYX, {
     mode,
-    patchZYX: m.inference.patchSizeZYX,
+    patchZYX: mode === 'gaussian' && devicePlan ? [...devicePlan.patchZYX] : m.inference.patchSizeZYX,
     padMultiple: m.inference.padMultiple,
     padPlacement: m.inference.padPlacement,
     padValue: m.inference.padValue,
     overlap: m.inference.gaussianOverlap,
-    ...(options.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: options.memoryBudgetBytes } : {}),
-    bytesPerVoxel: options.bytesPerVoxel ?? graph.bytesPerVoxel,
+    ...(memoryBudgetBytes !== undefined ? { memoryBudgetBytes } : {}),
+    bytesPerVoxel: bytesPerVoxel ?? graph.bytesPerVoxel,
   });
   const largestComponentClasses = m.postprocessing.largestConnectedComponent.map((c) => m.classes.indexOf(c));
   const prediction = await predict((host) => predictEnsemble({
@@ -245,6 +269,7 @@ async function predictAndWrite({ model, scan, outputFolder, options, graph, pred
   for (const [idx, count] of Object.entries(prediction.removedByLargestComponent)) removed[m.classes[Number(idx)]!] = count;
   return {
     files, networkShapeZYX: shapeZYX, tiling: mode, patchesPerMember: plan.windows.length, wholeFellBack: plan.wholeFellBack,
+    ...(devicePlan ? { devicePlan } : {}),
     removedByLargestComponent: removed, segmentationZYX, posteriorsCZYX,
   };
 }
@@ -257,18 +282,34 @@ class HostedEnsemble implements Ensemble {
   private turn: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions, readonly graph: PackageGraph) {}
+  /** `auto` resolved by the first host: later hosts (after a cancelled pass) start on the same device, quietly. */
+  private resolvedDevice: string | undefined;
+  deviceNotice: string | undefined;
+
+  constructor(readonly model: ModelPackage, readonly runtime: ResolvedRuntimeOptions, readonly graph: PackageGraph, private readonly onNotice?: (line: string) => void) {}
 
   get hostPid(): number | undefined {
     return this.host?.alive ? this.host.pid : undefined;
+  }
+
+  get device(): string | undefined {
+    return this.host?.alive ? this.host.options.device : undefined;
   }
 
   /** The running host, or a fresh one (new process, new sessions) when there is none. */
   startHost(signal: AbortSignal | undefined): Promise<OnnxSessionHost> {
     if (this.closed) return Promise.reject(new InferenceRuntimeError('WORKER_CLOSED', `ensemble ${this.model.manifest.name} is closed`));
     if (this.host?.alive) return Promise.resolve(this.host);
-    this.starting ??= OnnxSessionHost.start(this.model.members.map((m) => ({ name: m.name, path: m.path })), this.runtime, signal ? { signal } : {})
-      .then((host) => { this.host = host; return host; })
+    const runtime = this.resolvedDevice ? { ...this.runtime, device: this.resolvedDevice } : this.runtime;
+    this.starting ??= OnnxSessionHost.start(this.model.members.map((m) => ({ name: m.name, path: m.path })), runtime, {
+      ...(signal ? { signal } : {}), ...(this.onNotice ? { onNotice: this.onNotice } : {}),
+    })
+      .then((host) => {
+        this.host = host;
+        this.resolvedDevice ??= host.options.device;
+        this.deviceNotice ??= host.notice;
+        return host;
+      })
       .finally(() => { this.starting = undefined; });
     return this.starting;
   }
@@ -280,7 +321,17 @@ class HostedEnsemble implements Ensemble {
     return predictAndWrite({
       model: this.model, scan: prepared, outputFolder, options, graph: this.graph,
       predict: (run) => this.exclusivePass(prepared.name, signal, run),
+      deviceMemory: this.deviceMemory(),
     });
+  }
+
+  /** The GPU's memory (asked once per ensemble) when the sessions run on one. */
+  private gpu: { memory: DeviceMemory | undefined } | undefined;
+  private deviceMemory(): DeviceMemory | undefined {
+    const device = this.resolvedDevice ? parseDevice(this.resolvedDevice) : undefined;
+    if (device?.kind !== 'cuda') return undefined;
+    this.gpu ??= { memory: gpuMemory(device.deviceId) };
+    return this.gpu.memory;
   }
 
   /**

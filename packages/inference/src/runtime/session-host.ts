@@ -16,6 +16,8 @@
 import * as ort from 'onnxruntime-node';
 import type { AppliedSessionOptions, HostMessage, HostRequest, MemberInfo, OnnxMemberSpec, TensorInfo } from './host-protocol.js';
 import type { ResolvedRuntimeOptions } from './runtime-options.js';
+import { explainCudaFailure, isCudaFailure } from './cuda.js';
+import { parseDevice } from './device.js';
 import { softmaxChannelsInPlace } from './softmax.js';
 
 const sessions: ort.InferenceSession[] = [];
@@ -45,6 +47,8 @@ function describe(member: OnnxMemberSpec, session: ort.InferenceSession): Member
 
 /** The session options of every member, from the runtime options (see `runtimeOptionsSchema`). */
 function sessionOptionsOf(options: ResolvedRuntimeOptions): { ort: ort.InferenceSession.SessionOptions; applied: AppliedSessionOptions } {
+  const device = parseDevice(options.device);
+  if (device.kind === 'auto') throw new Error(`device ${options.device}: the parent resolves 'auto' before starting the host`);
   const applied: AppliedSessionOptions = {
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
     interOpNumThreads: 1,
@@ -52,7 +56,7 @@ function sessionOptionsOf(options: ResolvedRuntimeOptions): { ort: ort.Inference
     graphOptimizationLevel: options.graphOptimizationLevel,
     enableCpuMemArena: options.memoryArena === 'keep',
     enableMemPattern: true, // as onnxruntime-python's default; measured: no extra peak RSS with the arena off
-    executionProviders: options.executionProvider === 'cuda' ? [`cuda:${options.cudaDeviceId}`] : ['cpu'],
+    executionProviders: device.kind === 'cuda' ? [`cuda:${device.deviceId}`] : ['cpu'],
   };
   return {
     applied,
@@ -63,21 +67,37 @@ function sessionOptionsOf(options: ResolvedRuntimeOptions): { ort: ort.Inference
       graphOptimizationLevel: applied.graphOptimizationLevel,
       enableCpuMemArena: applied.enableCpuMemArena,
       enableMemPattern: applied.enableMemPattern,
-      executionProviders: options.executionProvider === 'cuda' ? [{ name: 'cuda', deviceId: options.cudaDeviceId }] : ['cpu'],
+      executionProviders: device.kind === 'cuda' ? [{ name: 'cuda', deviceId: device.deviceId }] : ['cpu'],
       logSeverityLevel: 3,
     },
   };
 }
 
+/** An error whose `failed` reply carries a code for the parent (CUDA problems become `CUDA_UNAVAILABLE`). */
+class CodedError extends Error {
+  constructor(readonly code: 'CUDA_UNAVAILABLE', message: string) { super(message); }
+}
+
+/** The CUDA device index when the sessions run on CUDA. */
+function cudaDeviceOf(options: ResolvedRuntimeOptions | undefined): number | undefined {
+  const d = options ? parseDevice(options.device) : undefined;
+  return d?.kind === 'cuda' ? d.deviceId : undefined;
+}
+
 async function load(members: readonly OnnxMemberSpec[], options: ResolvedRuntimeOptions): Promise<HostMessage & { type: 'loaded' }> {
   loaded = options;
   const so = sessionOptionsOf(options);
+  const cudaDevice = cudaDeviceOf(options);
+  // onnxruntime logs a CUDA provider's failure to stderr before it throws; the thrown message is
+  // turned into one line below, so its log stays quiet (only fatal).
+  if (cudaDevice !== undefined) ort.env.logLevel = 'fatal';
   const info: MemberInfo[] = [];
   for (const m of members) {
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(m.path, so.ort);
     } catch (err) {
+      if (cudaDevice !== undefined && isCudaFailure(messageOf(err))) throw new CodedError('CUDA_UNAVAILABLE', explainCudaFailure(messageOf(err), cudaDevice));
       throw new Error(`cannot create an onnxruntime session for member ${JSON.stringify(m.name)} from ${m.path}: ${messageOf(err)}`);
     }
     sessions.push(session);
@@ -91,7 +111,14 @@ async function run(member: number, input: Float32Array, dims: readonly number[])
   if (!session || !loaded) throw new Error(`no session for member index ${member}`);
   const inputName = loaded.inputName ?? session.inputNames[0]!;
   const outputName = loaded.outputName ?? session.outputNames[0]!;
-  const results = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }, [outputName]);
+  let results: ort.InferenceSession.ReturnType;
+  try {
+    results = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }, [outputName]);
+  } catch (err) {
+    const cudaDevice = cudaDeviceOf(loaded);
+    if (cudaDevice !== undefined && isCudaFailure(messageOf(err))) throw new Error(`device cuda:${cudaDevice}: ${explainCudaFailure(messageOf(err), cudaDevice)}`);
+    throw err;
+  }
   const out = results[outputName];
   if (!out || out.type !== 'float32') throw new Error(`output ${outputName} is ${out ? out.type : 'missing'}, expected float32`);
   const data = out.data as Float32Array;
@@ -129,7 +156,7 @@ process.on('message', (message) => {
   const request = message as HostRequest;
   queue = queue.then(() => handle(request).then(
     (reply) => send(reply, reply.type === 'closed' ? () => process.disconnect() : undefined),
-    (err: unknown) => send({ type: 'failed', id: request.id, message: messageOf(err) }),
+    (err: unknown) => send({ type: 'failed', id: request.id, message: messageOf(err), ...(err instanceof CodedError ? { code: err.code } : {}) }),
   ));
 });
 process.on('disconnect', () => process.exit(0));

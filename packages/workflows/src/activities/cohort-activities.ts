@@ -167,7 +167,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       const started = Date.now();
       try {
         const { segmentationFile } = await compute(() => deps.segmentSubject({
-          subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference,
+          subject, modelDir: spec.model, outDir: prepared.workDir, overrides: spec.inference, device: spec.device,
           onProgress: (p) => heartbeat((last = p)), signal: Context.current().cancellationSignal,
         }));
         emit('inferSubject', 'completed', subjectId);

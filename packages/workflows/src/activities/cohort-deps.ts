@@ -66,11 +66,12 @@ export interface CohortDeps {
   /** Loads and checks one subject's inputs (readable, same geometry, valid ground truth). */
   validateSubject(subject: PlannedSubject, structures: string[]): Promise<void>;
   /**
-   * Preprocessing and ensemble inference with the run's overrides; writes the outputs into
-   * `outDir` atomically. `signal` aborts a running network pass (the run was cancelled).
+   * Preprocessing and ensemble inference with the run's overrides, on the run's `device`
+   * (`RunSpec.device`: `cpu`, `auto[:N]` or `cuda[:N]`; the worker may pick the GPU index); writes
+   * the outputs into `outDir` atomically. `signal` aborts a running network pass (the run was cancelled).
    */
   segmentSubject(args: {
-    subject: PlannedSubject; modelDir: string; outDir: string; overrides: InferenceOverrides;
+    subject: PlannedSubject; modelDir: string; outDir: string; overrides: InferenceOverrides; device: string;
     onProgress: (p: StepProgress) => void; signal: AbortSignal;
   }): Promise<SegmentedSubject>;
   /**
