@@ -10,6 +10,7 @@ Kinds:
   non_parallel   one slice's ImageOrientationPatient turned by 5 degrees
   four_d         a second copy of every slice (new SOP UIDs, same series and positions): two echoes
   two_series     the series twice, the copy with a new SeriesInstanceUID and SeriesNumber + 100
+  native         decompressed to Explicit VR Little Endian (for tools that cannot decode JPEG)
   rle | jpegls | j2k   recompressed losslessly (RLE Lossless, JPEG-LS Lossless, JPEG 2000 Lossless)
   unknown_ts     the meta header of the first slice names MPEG2 (1.2.840.10008.1.2.4.100)
   no_pixels      the first slice without Pixel Data
@@ -110,6 +111,10 @@ def main(kind, src, out):
             d2.SeriesInstanceUID = uid
             d2.SeriesNumber = int(ds.SeriesNumber) + 100
             save(d2, out, "copy_" + os.path.basename(f))
+    elif kind == "native":
+        for f, ds in dss:
+            ds.decompress()
+            save(ds, out, os.path.basename(f))
     elif kind in ("rle", "jpegls", "j2k"):
         from pydicom.uid import JPEG2000Lossless, JPEGLSLossless, RLELossless
         ts = {"rle": RLELossless, "jpegls": JPEGLSLossless, "j2k": JPEG2000Lossless}[kind]

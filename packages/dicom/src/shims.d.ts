@@ -31,3 +31,15 @@ declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
     };
   }
 }
+declare module 'dcmjs' {
+  const dcmjs: {
+    data: {
+      DicomMetaDictionary: {
+        denaturalizeDataset(ds: Record<string, unknown>): Record<string, unknown>;
+        naturalizeDataset(ds: Record<string, unknown>): Record<string, unknown>;
+      };
+      DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
+    };
+  };
+  export default dcmjs;
+}

@@ -47,3 +47,27 @@ export function compareInWorld(ours: Gridded, ref: Gridded, valueTolerance = 0):
   }
   return { affineDiffMm, mismatches, maxAbsDiff, indexMap: p };
 }
+
+/**
+ * Dice between `ours == label` and `ref != 0`, voxel by voxel through the index map between the
+ * two grids (which must be the same grid up to axis permutations and flips, within 1e-3 mm).
+ */
+export function diceInWorld(ours: Gridded, label: number, ref: Gridded): number {
+  const cmp = compareInWorld(ours, ref, Infinity);
+  if (cmp.affineDiffMm > 1e-3) throw new Error(`grids differ by ${cmp.affineDiffMm} mm`);
+  const p = cmp.indexMap;
+  const [X, Y, Z] = ours.shapeXYZ as [number, number, number];
+  const [RX, RY] = ref.shapeXYZ as [number, number, number];
+  let a = 0, b = 0, both = 0;
+  for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) {
+    const rx = p[0]! * x + p[1]! * y + p[2]! * z + p[3]!;
+    const ry = p[4]! * x + p[5]! * y + p[6]! * z + p[7]!;
+    const rz = p[8]! * x + p[9]! * y + p[10]! * z + p[11]!;
+    const u = Number(ours.data[x + X * (y + Y * z)]) === label;
+    const v = Number(ref.data[rx + RX * (ry + RY * rz)]) !== 0;
+    if (u) a++;
+    if (v) b++;
+    if (u && v) both++;
+  }
+  return a + b === 0 ? 1 : (2 * both) / (a + b);
+}
