@@ -43,7 +43,8 @@ export function segmentCodes(name: string): SegmentCodes {
 }
 
 const code = (c: CodedConcept) => ({ CodeValue: c.value, CodingSchemeDesignator: c.scheme, CodeMeaning: c.meaning });
-const ds = (v: number) => Number(v.toPrecision(12));
+// DS values hold at most 16 characters: 10 significant digits always fit.
+const ds = (v: number) => Number(v.toPrecision(10));
 
 /**
  * The SEG data set's bytes.
