@@ -14,11 +14,13 @@ const depConstraints = [
   { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:preprocess', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
+  // DICOM in, DICOM-RT out: imported by evaluation (one home for reading a scan) and the apps.
+  { sourceTag: 'scope:dicom', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:phantoms', onlyDependOnLibsWithTags: ['scope:io', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:model-package', onlyDependOnLibsWithTags: ['scope:preprocess', 'scope:io', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:model-package', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:innereye-import', onlyDependOnLibsWithTags: ['scope:model-package', 'scope:preprocess', 'scope:io', 'scope:files', 'scope:testkit'] },
-  { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:preprocess', 'scope:metrics', 'scope:model-package', 'scope:inference', 'scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:dicom', 'scope:preprocess', 'scope:metrics', 'scope:model-package', 'scope:inference', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
 ];

@@ -12,3 +12,4 @@ export { measureVolumes, measureSegmentation, type StructureVolume, type Segment
 export { isBadInput } from './bad-input.js';
 export { evaluateSubjects, type SubjectEvaluation } from './evaluate-subjects.js';
 export { writeSubjectQcPicture, QC_PICTURE_FILE } from './qc-picture.js';
+export { readScan, isDicomSource, type ScanRead } from './read-scan.js';

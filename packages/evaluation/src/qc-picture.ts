@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '@seahorse/files';
-import { readNifti } from '@seahorse/io';
+import { readNifti, type VolumeXYZ } from '@seahorse/io';
 import { qcPicturePng, type DisplayConvention } from '@seahorse/metrics';
 import { readGroundTruth } from './ground-truth.js';
 import type { SubjectInputs } from './subject-inputs.js';
@@ -17,8 +17,10 @@ export const QC_PICTURE_FILE = 'qc.png';
  */
 export function writeSubjectQcPicture(args: {
   subject: SubjectInputs; segmentationFile: string; structures: readonly string[]; title?: string; convention?: DisplayConvention; outFile?: string;
+  /** The scan when already read (e.g. from DICOM by `readScan`); else its first image is read. */
+  scan?: VolumeXYZ;
 }): string {
-  const scan = readNifti(args.subject.images[0]!);
+  const scan = args.scan ?? readNifti(args.subject.images[0]!);
   const segmentation = readNifti(args.segmentationFile, { kind: 'label' });
   const groundTruth = args.subject.groundTruth ? readGroundTruth(args.subject, args.structures) : undefined;
   const png = qcPicturePng({
