@@ -1,6 +1,7 @@
 // Public API of @seahorse/workflows: the cohort workflow, its activities and their compute
 // contract, the layout of a run folder, and a local Temporal dev server.
 export { DevServer, freePort, type DevServerOptions } from './dev-server.js';
+export { TemporalCluster, TEMPORAL_SERVER_VERSION, temporalClusterScript, type TemporalClusterOptions } from './temporal-cluster.js';
 export { TEMPORAL_CLI_VERSION, TEMPORAL_CLI_ENV, resolveTemporalCli } from './temporal-cli.js';
 export { workflowsPath } from './workflows-path.js';
 export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
