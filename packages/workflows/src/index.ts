@@ -13,7 +13,11 @@ export {
 export {
   cohortEvaluation, pauseSignal, resumeSignal, progressQuery,
   type CohortEvaluationInput, type CohortEvaluationResult, type CohortProgress, type CohortCounts,
+  HISTORY_EVENTS_CAP,
 } from './workflows/cohort-evaluation.js';
+export {
+  cohortSubject, subjectFinishedSignal, subjectWorkflowId, type CohortSubjectInput, type SubjectFinished,
+} from './workflows/cohort-subject.js';
 export {
   createCohortActivities, aggregateRunReports,
   type CohortActivities, type CohortActivityOptions, type ActivityExecutionEvent,

@@ -1,9 +1,10 @@
-// Lightweight compute dependencies for orchestration tests: real files, real Temporal, but
-// "images" are small JSON files, so hundreds of subjects run in seconds. The real compute
-// (NIfTI, ONNX, metrics) is wired in apps/worker/src/compute-deps.ts and tested end to end there.
+// Lightweight compute dependencies for orchestration tests and benchmarks: real files, real
+// Temporal, but "images" are small JSON files, so thousands of subjects run in minutes. The real
+// compute (NIfTI, ONNX, metrics) is wired in apps/worker/src/compute-deps.ts and tested end to end there.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CohortDeps, PlannedSubject } from '@seahorse/workflows';
+import type { CohortDeps } from '../activities/cohort-deps.js';
+import type { PlannedSubject } from '../run-folder.js';
 
 /** A synthetic subject: its "image" holds `value`; `corrupt` makes it unreadable. */
 export interface SyntheticSubject {
@@ -31,9 +32,27 @@ export function writeSyntheticCohort(dir: string, subjects: SyntheticSubject[]):
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Options of {@link syntheticDeps}. */
+export interface SyntheticDepsOptions {
+  /** Simulated inference per subject, in ms. Default 0. */
+  inferMs?: number;
+  /** Per-subject inference time, overriding `inferMs` (e.g. one subject 20× slower). */
+  inferMsOf?: (subjectId: string) => number;
+  /** Heartbeated steps of the simulated inference. Default 4. */
+  steps?: number;
+  /** Busy-wait instead of sleeping: CPU-bound inference, for scale-out benchmarks. */
+  burnCpu?: boolean;
+}
+
+function burn(ms: number): void {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x += Math.sqrt(x + 1);
+  if (x < 0) console.log(x);
+}
+
 /** Synthetic compute: `inferMs` of simulated inference per subject, in `steps` heartbeated steps. */
-export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}): CohortDeps {
-  const inferMs = options.inferMs ?? 0;
+export function syntheticDeps(options: SyntheticDepsOptions = {}): CohortDeps {
   const steps = options.steps ?? 4;
   const read = (file: string) => {
     const text = readFileSync(file, 'utf8');
@@ -60,10 +79,12 @@ export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}
     },
     async segmentSubject({ subject, outDir, onProgress, signal }) {
       const { value } = read(subject.images[0]!);
+      const inferMs = options.inferMsOf?.(subject.id) ?? options.inferMs ?? 0;
       for (let i = 0; i < steps; i++) {
         if (signal.aborted) throw new Error('cancelled');
         onProgress({ step: 'patch', done: i, total: steps });
-        await sleep(inferMs / steps);
+        if (inferMs > 0 && options.burnCpu) burn(inferMs / steps);
+        else if (inferMs > 0) await sleep(inferMs / steps);
       }
       mkdirSync(outDir, { recursive: true });
       const file = path.join(outDir, 'segmentation.nii.gz');
