@@ -18,6 +18,7 @@ export {
 export {
   cohortSubject, subjectFinishedSignal, subjectWorkflowId, type CohortSubjectInput, type SubjectFinished,
 } from './workflows/cohort-subject.js';
+export { assertRunRootVisible, folderAccessProblem, RUN_FOLDER_NOT_VISIBLE } from './run-folder-access.js';
 export {
   createCohortActivities, aggregateRunReports,
   type CohortActivities, type CohortActivityOptions, type ActivityExecutionEvent,

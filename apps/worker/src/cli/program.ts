@@ -91,6 +91,7 @@ export function buildProgram(): Command {
     .option('--task-queue <names>', `task queue(s) to serve, comma-separated${byDefault(WORKER_DEFAULTS.taskQueues.join(','))}`)
     .option('--max-activities <n>', `activities run at once${byDefault(WORKER_DEFAULTS.maxActivities)}`)
     .option('--threads <n>', "onnxruntime threads per session when a run does not set them (default: the model package's)")
+    .option('--run-root <dir>', 'the shared folder the run folders live under: the worker refuses to start unless it can read and write it')
     .action(async (opts) => workerCommand(opts));
   return program;
 }

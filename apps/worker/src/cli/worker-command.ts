@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf } from '@seahorse/workflows';
+import { assertRunRootVisible, createCohortActivities, DEFAULT_TASK_QUEUE, inferenceTaskQueueOf } from '@seahorse/workflows';
 import { createSeahorseWorker } from '../seahorse-worker.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { TemporalTargetOptions } from './temporal-target.js';
@@ -18,6 +18,8 @@ export const WorkerOptions = TemporalTargetOptions.extend({
     .transform((v) => [...new Set(v.split(',').map((q) => q.trim()).filter(Boolean))]),
   maxActivities: z.coerce.number().int().min(1).max(64).default(WORKER_DEFAULTS.maxActivities),
   threads: z.coerce.number().int().min(1).max(64).optional(),
+  /** The shared folder run folders live under; checked at start (readable and writable here). */
+  runRoot: z.string().min(1).optional(),
 });
 
 /**
@@ -28,6 +30,13 @@ export const WorkerOptions = TemporalTargetOptions.extend({
  */
 export async function workerCommand(raw: unknown, log: (line: string) => void = console.log): Promise<void> {
   const options = WorkerOptions.parse(raw);
+  if (options.runRoot) {
+    try {
+      assertRunRootVisible(options.runRoot);
+    } catch (err) {
+      throw new CliError((err as Error).message, EXIT.usage);
+    }
+  }
   const deps = createComputeDeps(options.threads ? { threads: options.threads } : {});
   const workers = [];
   try {
