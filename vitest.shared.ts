@@ -35,6 +35,10 @@ export interface SeahorseVitestOptions {
   globalSetup?: string[];
   /** Per-test timeout in ms. Default 60 000: parity tests shell out to Python. */
   testTimeout?: number;
+  /** Test files. Default `src/**\/*.spec.ts`. */
+  include?: string[];
+  /** Where the JSON report goes, relative to the project root. Default `.test-results/results.json`. */
+  resultsFile?: string;
 }
 
 /**
@@ -53,12 +57,12 @@ export function seahorseVitestConfig(configUrl: string, options: SeahorseVitestO
     test: {
       root,
       pool: 'forks',
-      include: ['src/**/*.spec.ts'],
+      include: options.include ?? ['src/**/*.spec.ts'],
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 180_000,
       globalSetup: options.globalSetup ?? [],
       reporters: ['default', 'json'],
-      outputFile: { json: path.join(root, '.test-results', 'results.json') },
+      outputFile: { json: path.join(root, options.resultsFile ?? path.join('.test-results', 'results.json')) },
     },
   });
 }

@@ -1,6 +1,7 @@
 // Public API of @seahorse/workflows: the cohort workflow, its activities and their compute
 // contract, the layout of a run folder, and a local Temporal dev server.
 export { DevServer, freePort, type DevServerOptions } from './dev-server.js';
+export { TemporalCluster, TEMPORAL_SERVER_VERSION, temporalClusterScript, type TemporalClusterOptions } from './temporal-cluster.js';
 export { TEMPORAL_CLI_VERSION, TEMPORAL_CLI_ENV, resolveTemporalCli } from './temporal-cli.js';
 export { workflowsPath } from './workflows-path.js';
 export { RunSpec, RunId, RUN_DEFAULTS, DEFAULT_TASK_QUEUE, DEVICE_WORDS, DeviceWord, inferenceTaskQueueOf, type RunSpecInput } from './run-spec.js';
@@ -12,7 +13,12 @@ export {
 export {
   cohortEvaluation, pauseSignal, resumeSignal, progressQuery,
   type CohortEvaluationInput, type CohortEvaluationResult, type CohortProgress, type CohortCounts,
+  HISTORY_EVENTS_CAP,
 } from './workflows/cohort-evaluation.js';
+export {
+  cohortSubject, subjectFinishedSignal, subjectWorkflowId, type CohortSubjectInput, type SubjectFinished,
+} from './workflows/cohort-subject.js';
+export { assertRunRootVisible, folderAccessProblem, RUN_FOLDER_NOT_VISIBLE } from './run-folder-access.js';
 export {
   createCohortActivities, aggregateRunReports,
   type CohortActivities, type CohortActivityOptions, type ActivityExecutionEvent,

@@ -98,6 +98,7 @@ export function buildProgram(): Command {
     .option('--max-activities <n>', `activities run at once${byDefault(WORKER_DEFAULTS.maxActivities)}`)
     .option('--threads <n>', "onnxruntime threads per session when a run does not set them (default: the model package's)")
     .addOption(deviceOption('; on this worker: cuda:N serves runs that ask for a GPU on GPU N (default: the run decides)'))
+    .option('--run-root <dir>', 'the shared folder the run folders live under: the worker refuses to start unless it can read and write it')
     .action(async (opts) => workerCommand(opts));
   return program;
 }

@@ -23,3 +23,17 @@ it('seahorse worker serves its task queues and stops gracefully on SIGTERM with 
   expect(await exited).toBe(0);
   expect(out).toContain('seahorse worker: stopped');
 }, 180_000);
+
+it('seahorse worker --run-root refuses to start, naming the folder, when this worker cannot see it', async () => {
+  const missing = path.join(path.dirname(cli), 'no-such-shared-folder');
+  const child = spawn(process.execPath, ['--conditions=@seahorse/source', '--import', 'tsx', cli, 'worker', '--address', inject('temporalAddress'), '--run-root', missing], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  expect(code).toBe(2);
+  expect(out).toContain(`run root ${missing} does not exist here on this worker`);
+  expect(out).not.toContain('serving task queue');
+}, 180_000);

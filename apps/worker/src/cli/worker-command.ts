@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createCohortActivities, DEFAULT_TASK_QUEUE, DeviceWord, inferenceTaskQueueOf } from '@seahorse/workflows';
+import { assertRunRootVisible, createCohortActivities, DEFAULT_TASK_QUEUE, DeviceWord, inferenceTaskQueueOf } from '@seahorse/workflows';
 import { createSeahorseWorker } from '../seahorse-worker.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { TemporalTargetOptions } from './temporal-target.js';
@@ -25,6 +25,8 @@ export const WorkerOptions = TemporalTargetOptions.extend({
    * Absent: the run's device decides.
    */
   device: DeviceWord.optional(),
+  /** The shared folder run folders live under; checked at start (readable and writable here). */
+  runRoot: z.string().min(1).optional(),
 });
 
 /**
@@ -35,6 +37,13 @@ export const WorkerOptions = TemporalTargetOptions.extend({
  */
 export async function workerCommand(raw: unknown, log: (line: string) => void = console.log): Promise<void> {
   const options = WorkerOptions.parse(raw);
+  if (options.runRoot) {
+    try {
+      assertRunRootVisible(options.runRoot);
+    } catch (err) {
+      throw new CliError((err as Error).message, EXIT.usage);
+    }
+  }
   // A GPU worker checks its GPU before it takes any task: a broken one stops here, in one line (exit 3).
   const device = options.device === undefined ? undefined : await checkDevice(options.device);
   const deps = createComputeDeps({

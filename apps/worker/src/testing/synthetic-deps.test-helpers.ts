@@ -1,94 +1,23 @@
-// Lightweight compute dependencies for orchestration tests: real files, real Temporal, but
-// "images" are small JSON files, so hundreds of subjects run in seconds. The real compute
-// (NIfTI, ONNX, metrics) is wired in apps/worker/src/compute-deps.ts and tested end to end there.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// The synthetic compute lives with the workflows package (its tests and benchmarks use it too);
+// here its reports also write the real volumes table (@seahorse/metrics), so durability tests
+// compare real report bytes.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { volumesCsv } from '@seahorse/metrics';
-import type { CohortDeps, PlannedSubject } from '@seahorse/workflows';
+import type { CohortDeps } from '@seahorse/workflows';
+import { syntheticDeps as workflowsSyntheticDeps, type SyntheticDepsOptions } from '@seahorse/workflows/testing';
 
-/** A synthetic subject: its "image" holds `value`; `corrupt` makes it unreadable; `unlabelled` leaves its ground truth out of the manifest. */
-export interface SyntheticSubject {
-  id: string;
-  value: number;
-  corrupt?: boolean;
-  unlabelled?: boolean;
-}
+export { writeSyntheticCohort, SyntheticImageError, type SyntheticSubject, type SyntheticDepsOptions } from '@seahorse/workflows/testing';
 
-/** The synthetic compute's bad-input error: its `isBadInput` knows it by class, as the real compute knows its packages' errors. */
-export class SyntheticImageError extends Error {
-  override name = 'SyntheticImageError';
-}
-
-/** Writes a synthetic cohort (dataset.json + one image and one label file per subject). */
-export function writeSyntheticCohort(dir: string, subjects: SyntheticSubject[]): string {
-  mkdirSync(dir, { recursive: true });
-  for (const s of subjects) {
-    writeFileSync(path.join(dir, `${s.id}.img`), s.corrupt ? 'corrupt' : JSON.stringify({ value: s.value }));
-    writeFileSync(path.join(dir, `${s.id}.gt`), JSON.stringify({ value: 100 }));
-  }
-  const file = path.join(dir, 'dataset.json');
-  writeFileSync(file, JSON.stringify({ subjects: subjects.map((s) => s.id), unlabelled: subjects.filter((s) => s.unlabelled).map((s) => s.id) }));
-  return file;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Synthetic compute: `inferMs` of simulated inference per subject, in `steps` heartbeated steps. */
-export function syntheticDeps(options: { inferMs?: number; steps?: number } = {}): CohortDeps {
-  const inferMs = options.inferMs ?? 0;
-  const steps = options.steps ?? 4;
-  const read = (file: string) => {
-    const text = readFileSync(file, 'utf8');
-    try {
-      return JSON.parse(text) as { value: number };
-    } catch {
-      throw new SyntheticImageError(`${file}: not a valid image (field: magic)`);
-    }
-  };
+/** The workflows package's synthetic compute, with `volumes.csv` written by `@seahorse/metrics`. */
+export function syntheticDeps(options: SyntheticDepsOptions = {}): CohortDeps {
+  const deps = workflowsSyntheticDeps(options);
   return {
-    async loadSubjects(datasetFile) {
-      const dir = path.dirname(datasetFile);
-      const { subjects, unlabelled = [] } = JSON.parse(readFileSync(datasetFile, 'utf8')) as { subjects: string[]; unlabelled?: string[] };
-      return subjects.map((id): PlannedSubject => ({
-        id, images: [path.join(dir, `${id}.img`)],
-        groundTruth: unlabelled.includes(id) ? null : { kind: 'masks', masks: { structure_A: path.join(dir, `${id}.gt`) } },
-      }));
+    ...deps,
+    async writeReports(input) {
+      const written = await deps.writeReports(input);
+      writeFileSync(path.join(input.outDir, 'volumes.csv'), volumesCsv(input.results.flatMap((r) => r.volumes.map((v) => ({ ...v, subject: r.subjectId })))));
+      return written;
     },
-    async describeModel(modelDir, _overrides) {
-      return { fingerprint: `synthetic:${modelDir}`, name: 'synthetic', version: '1', structures: ['structure_A'] };
-    },
-    async validateSubject(subject) {
-      for (const f of subject.images) read(f);
-    },
-    async segmentSubject({ subject, outDir, onProgress, signal }) {
-      const { value } = read(subject.images[0]!);
-      for (let i = 0; i < steps; i++) {
-        if (signal.aborted) throw new Error('cancelled');
-        onProgress({ step: 'patch', done: i, total: steps });
-        await sleep(inferMs / steps);
-      }
-      mkdirSync(outDir, { recursive: true });
-      const file = path.join(outDir, 'segmentation.nii.gz');
-      writeFileSync(`${file}.tmp`, JSON.stringify({ value }));
-      renameSync(`${file}.tmp`, file);
-      return { segmentationFile: file };
-    },
-    async measureSubject({ subject, segmentationFile }) {
-      const { value } = JSON.parse(readFileSync(segmentationFile, 'utf8')) as { value: number };
-      const volumes = [{ structure: 'structure_A', voxels: value, volume_mm3: value * 1.5 }];
-      if (!subject.groundTruth) return { rows: [], volumes };
-      return { rows: [{ structure: 'structure_A', DiceNumeric: value / 100, HausdorffDistance_mm: 100 - value, MeanDistance_mm: (100 - value) / 10 }], volumes };
-    },
-    async writeReports({ outDir, results, failures }) {
-      const rows = results.flatMap((r) => r.rows.map((row) => `${r.subjectId},${row.structure},${row.DiceNumeric.toFixed(3)}`)).sort();
-      const metricsCsv = path.join(outDir, 'metrics.csv');
-      writeFileSync(metricsCsv, `Patient,Structure,Dice\n${rows.join('\n')}\n`);
-      // The real volumes table (@seahorse/metrics), so durability tests compare real report bytes.
-      writeFileSync(path.join(outDir, 'volumes.csv'), volumesCsv(results.flatMap((r) => r.volumes.map((v) => ({ ...v, subject: r.subjectId })))));
-      const failuresFile = path.join(outDir, 'failures.csv');
-      writeFileSync(failuresFile, failures.map((f) => `${f.subjectId},${f.reason}`).join('\n'));
-      return { metricsCsv, aggregatesCsv: failuresFile, markdownFile: failuresFile, reportHtml: failuresFile, plots: [], markdown: `${results.length} results` };
-    },
-    isBadInput: (error) => error instanceof SyntheticImageError,
   };
 }

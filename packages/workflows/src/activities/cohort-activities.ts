@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { sha256File, sha256Hex } from '@seahorse/files';
 import { activityInfo, Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
-import { RESULT_FORMAT_VERSION, RunFolder, RunFolderError, type PlannedSubject, type RunPlan } from '../run-folder.js';
+import { RESULT_FORMAT_VERSION, RUN_FOLDER_FILES, RunFolder, RunFolderError, type PlannedSubject, type RunPlan } from '../run-folder.js';
+import { folderAccessProblem, RUN_FOLDER_NOT_VISIBLE, workerIdentity } from '../run-folder-access.js';
 import type { RunSpec } from '../run-spec.js';
 import type { CohortDeps, StepProgress } from './cohort-deps.js';
 import {
@@ -81,8 +82,20 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
       throw err;
     }
   }
-  /** The plan of a run, failing the subject (not retrying) when it is unreadable. */
+  /**
+   * The plan of a run, failing the subject (not retrying) when it is unreadable. Every activity
+   * after planning starts here: a worker that cannot see the run folder (or its plan) fails the
+   * attempt with a retryable {@link RUN_FOLDER_NOT_VISIBLE} failure naming the folder and the
+   * worker, so the retry may run on a worker that sees it and the subject is not marked bad.
+   */
   function planOf(folder: RunFolder): RunPlan {
+    const problem = folderAccessProblem(folder.out) ?? (existsSync(folder.planFile) ? undefined : `has no ${RUN_FOLDER_FILES.plan}`);
+    if (problem) {
+      throw ApplicationFailure.create({
+        type: RUN_FOLDER_NOT_VISIBLE, nonRetryable: false,
+        message: `run folder ${folder.out} ${problem} on this worker (${workerIdentity()}): every worker must see the run folders at the same path (a shared filesystem; see docs/deploying.md)`,
+      });
+    }
     try {
       return folder.plan();
     } catch (err) {

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export { createSkeletonActivities, type SkeletonActivities, type GreetingReport } from './skeleton-activities.test-helpers.js';
 export {
+  syntheticDeps, writeSyntheticCohort, SyntheticImageError, type SyntheticSubject, type SyntheticDepsOptions,
+} from './synthetic-deps.test-helpers.js';
+export {
   greetingWorkflow, tallyWorkflow, addSignal, finishSignal, tallyQuery, type TallyState,
 } from './skeleton-workflows.test-helpers.js';
 

@@ -1,13 +1,18 @@
 // The cohort evaluation workflow: pure, deterministic orchestration. Every piece of I/O happens
-// in activities; volumes pass by file path. State that crosses continue-as-new is a cursor and
-// counts, never per-subject lists.
+// in activities; volumes pass by file path. A sliding window: `concurrency` subjects are in flight
+// at all times, each as a child workflow (cohort-subject.ts) that signals its outcome back, and
+// the window is carried across continue-as-new (the children are abandoned by a closing run and
+// report to the next). State that crosses continue-as-new is a cursor, counts and the plan
+// indices in flight (at most `concurrency`), never per-subject lists.
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, defineQuery, defineSignal,
-  isCancellation, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
+  ApplicationFailure, CancellationScope, condition, continueAsNew, defineQuery, defineSignal,
+  getExternalWorkflowHandle, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities, setHandler,
+  startChild, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { CohortActivities } from '../activities/cohort-activities.js';
-import type { CohortReport, SubjectOutcome } from '../activities/cohort-types.js';
+import type { CohortReport } from '../activities/cohort-types.js';
 import { RunSpec, type RunSpecInput } from '../run-spec.js';
+import { cohortSubject, subjectFinishedSignal, subjectWorkflowId, type SubjectFinished } from './cohort-subject.js';
 
 /** Counters that survive continue-as-new. */
 export interface CohortCounts {
@@ -32,6 +37,8 @@ export interface CohortEvaluationInput {
   startedAtMs?: number;
   /** How many times this run has continued-as-new. */
   generation?: number;
+  /** Plan indices of subjects dispatched by an earlier generation whose outcome has not arrived. */
+  inFlight?: number[];
 }
 
 /** What the `progress` query returns. */
@@ -41,7 +48,10 @@ export interface CohortProgress {
   done: number;
   cached: number;
   failed: number;
+  /** Subjects in flight (dispatched, outcome not yet reported). */
   running: number;
+  /** Subjects dispatched so far (the plan index of the next one). */
+  dispatched: number;
   remaining: number;
   paused: boolean;
   phase: 'planning' | 'evaluating' | 'aggregating' | 'finished';
@@ -49,6 +59,8 @@ export interface CohortProgress {
   etaSeconds: number | null;
   /** How many times the workflow has continued-as-new so far. */
   continuedAsNew: number;
+  /** The subject window: at most this many in flight. */
+  concurrency: number;
 }
 
 /** The workflow's result. */
@@ -64,10 +76,15 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const progressQuery = defineQuery<CohortProgress>('progress');
 
+/** A generation continues-as-new past this many events even if the server does not suggest it. */
+export const HISTORY_EVENTS_CAP = 8_000;
+
 /**
- * Evaluates a model package over a cohort: plan → per subject (prepare → infer → measure) with
- * bounded concurrency → aggregate reports. Bad input fails only its subject; transient failures
- * retry with backoff; the run continues-as-new when Temporal suggests it.
+ * Evaluates a model package over a cohort: plan → a sliding window of `concurrency` subject
+ * workflows (prepare → infer → measure) → aggregate reports. A slow subject holds one slot, never
+ * the others. Bad input fails only its subject; transient failures retry with backoff; the run
+ * continues-as-new when Temporal suggests it (or at {@link HISTORY_EVENTS_CAP} events) without
+ * draining the window. Cancelling the run cancels the subjects in flight.
  */
 export async function cohortEvaluation(input: CohortEvaluationInput): Promise<CohortEvaluationResult> {
   const parsed = RunSpec.safeParse(input.spec);
@@ -80,30 +97,26 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   let paused = input.paused ?? false;
   const startedAtMs = input.startedAtMs ?? Date.now();
   const continuedAsNew = input.generation ?? 0;
-  let running = 0;
+  const inFlight = new Set<number>(input.inFlight ?? []);
   let phase: CohortProgress['phase'] = 'planning';
   let evaluatedHere = 0;
   let evaluatedMsHere = 0;
+  const cohortId = workflowInfo().workflowId;
 
   // Bad input arrives as a non-retryable ApplicationFailure (the activities classify the compute's
   // errors where they catch them); everything else is retried with backoff.
   const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: spec.maxAttempts };
   const orchestration = proxyActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
-  // The short per-subject steps (hash and validate, measure, record a failure, list a page) run as
-  // local activities on the orchestrating worker: no round trip through the server's task queue.
+  // Listing a page of the plan runs as a local activity: no round trip through the task queue.
   const local = proxyLocalActivities<CohortActivities>({ startToCloseTimeout: spec.timeouts.orchestration * 1000, retry });
-  const inference = proxyActivities<CohortActivities>({
-    taskQueue: spec.inferenceTaskQueue ?? workflowInfo().taskQueue,
-    startToCloseTimeout: spec.timeouts.inference * 1000, heartbeatTimeout: spec.timeouts.heartbeat * 1000, retry,
-  });
 
   setHandler(pauseSignal, () => void (paused = true));
-  setHandler(resumeSignal, () => void (paused = false));
   setHandler(progressQuery, (): CohortProgress => {
     const remaining = Math.max(0, counts.total - counts.done - counts.cached - counts.failed);
     const perSubjectMs = evaluatedHere > 0 ? evaluatedMsHere / evaluatedHere : null;
     return {
-      runId: spec.runId, ...counts, running, remaining, paused, phase, continuedAsNew,
+      runId: spec.runId, ...counts, running: inFlight.size, dispatched: cursor, remaining, paused, phase, continuedAsNew,
+      concurrency: spec.concurrency,
       etaSeconds: perSubjectMs === null ? null : Math.round((remaining * perSubjectMs) / 1000 / spec.concurrency),
     };
   });
@@ -112,49 +125,93 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   counts.total = plan.total;
   phase = 'evaluating';
 
-  const evaluateOne = async (subjectId: string): Promise<SubjectOutcome> => {
-    const t0 = Date.now();
+  const historyFull = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_CAP;
+  };
+  // Pages of the plan's subject ids, fetched once each as the window reaches them.
+  const pages = new Map<number, Promise<string[]>>();
+  const subjectIdAt = async (index: number): Promise<string> => {
+    const page = Math.floor(index / spec.pageSize);
+    let ids = pages.get(page);
+    if (!ids) {
+      for (const old of pages.keys()) if (old < page - 1) pages.delete(old);
+      ids = local.listSubjects(spec, page * spec.pageSize, spec.pageSize);
+      pages.set(page, ids);
+    }
+    return (await ids)[index - page * spec.pageSize]!;
+  };
+  const dispatch = async (index: number): Promise<void> => {
+    const subjectId = await subjectIdAt(index);
     try {
-      const ref = { spec, subjectId };
-      const prepared = await local.prepareSubject(ref);
-      if (prepared.status === 'cached') return { subjectId, status: 'cached' };
-      const inferred = await inference.inferSubject(ref, prepared);
-      await local.measureSubject(ref, inferred);
-      evaluatedHere++;
-      evaluatedMsHere += Date.now() - t0;
-      return { subjectId, status: 'done' };
+      await startChild(cohortSubject, {
+        workflowId: subjectWorkflowId(cohortId, index),
+        args: [{ spec, subjectId, index, cohortWorkflowId: cohortId }],
+        // The child outlives a generation that continues-as-new; cancellation is forwarded below.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
     } catch (err) {
-      if (isCancellation(err)) throw err;
-      const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      await local.recordSubjectFailure({ spec, subjectId }, reason);
-      return { subjectId, status: 'failed', reason };
+      // Still running from an earlier execution of this run (e.g. one that was terminated): it
+      // reports to this workflow id when it finishes. (@temporalio/common's
+      // WorkflowExecutionAlreadyStartedError, which the sandbox may not import.)
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    }
+  };
+  // Child starts in progress; awaited by the main loop (a failure to start fails the run).
+  let starting: Promise<void>[] = [];
+  const canDispatch = () => !paused && cursor < counts.total && inFlight.size < spec.concurrency;
+  /** Claims every free slot at once, in the same activation that freed it (so no slot idles). */
+  const fill = () => {
+    while (canDispatch()) {
+      const index = cursor++;
+      inFlight.add(index);
+      starting.push(dispatch(index));
     }
   };
 
-  // Pages of subjects; within a page, at most `concurrency` at once.
-  while (cursor < plan.total) {
-    const page = await local.listSubjects(spec, cursor, spec.pageSize);
-    let next = 0;
-    const lane = async () => {
-      for (;;) {
-        await condition(() => !paused);
-        // Another lane may have taken the last subject while this one waited.
-        if (next >= page.length) return;
-        const subjectId = page[next++]!;
-        running++;
-        try {
-          const outcome = await evaluateOne(subjectId);
-          counts[outcome.status]++;
-        } finally {
-          running--;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(spec.concurrency, page.length) }, lane));
-    cursor += page.length;
-    if (cursor < plan.total && workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof cohortEvaluation>({ spec, cursor, counts, paused, startedAtMs, generation: continuedAsNew + 1 });
+  setHandler(subjectFinishedSignal, (f: SubjectFinished) => {
+    // A duplicate or stray report (not in flight here) changes nothing.
+    if (!inFlight.delete(f.index)) return;
+    counts[f.status]++;
+    if (f.status === 'done') {
+      evaluatedHere++;
+      evaluatedMsHere += f.ms;
     }
+    if (phase === 'evaluating') fill();
+  });
+  setHandler(resumeSignal, () => {
+    paused = false;
+    if (phase === 'evaluating') fill();
+  });
+
+  const finished = () => cursor >= counts.total && inFlight.size === 0;
+  try {
+    for (;;) {
+      fill();
+      await condition(() => starting.length > 0 || historyFull() || finished() || canDispatch());
+      if (starting.length > 0) {
+        const started = starting;
+        starting = [];
+        await Promise.all(started);
+        continue;
+      }
+      if (finished()) break;
+      if (historyFull()) {
+        await condition(allHandlersFinished);
+        if (starting.length > 0) continue;
+        return await continueAsNew<typeof cohortEvaluation>({
+          spec, cursor, counts, paused, startedAtMs, generation: continuedAsNew + 1, inFlight: [...inFlight].sort((x, y) => x - y),
+        });
+      }
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Abandoned children do not see the run's cancellation: forward it to each one in flight.
+      await CancellationScope.nonCancellable(() => Promise.allSettled(
+        [...inFlight].map((index) => getExternalWorkflowHandle(subjectWorkflowId(cohortId, index)).cancel()),
+      ));
+    }
+    throw err;
   }
 
   phase = 'aggregating';
