@@ -35,7 +35,7 @@ export async function evaluateSubjects(modelDir: string, subjects: readonly Subj
   try {
     const out: SubjectEvaluation[] = [];
     for (const [i, subject] of subjects.entries()) {
-      validateSubjectInputs(subject, structures);
+      await validateSubjectInputs(subject, structures);
       const outDir = path.join(work, String(i));
       const { segmentationFile } = await segmentSubject(ensembles, { subject, modelDir, outDir });
       out.push({ subject: subject.id, metrics: measureSubject({ subject, segmentationFile, structures }) });
