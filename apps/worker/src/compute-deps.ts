@@ -46,7 +46,7 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
     },
 
     async validateSubject(subject, structures) {
-      validateSubjectInputs(subject, structures);
+      await validateSubjectInputs(subject, structures);
     },
 
     async segmentSubject({ subject, modelDir, outDir, overrides, device, onProgress, signal }) {

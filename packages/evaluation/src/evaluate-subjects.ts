@@ -40,7 +40,7 @@ export async function evaluateSubjects(
   try {
     const out: SubjectEvaluation[] = [];
     for (const [i, subject] of subjects.entries()) {
-      validateSubjectInputs(subject, structures);
+      await validateSubjectInputs(subject, structures);
       const outDir = path.join(work, String(i));
       const { segmentationFile } = await segmentSubject(ensembles, { subject, modelDir, outDir });
       out.push({ subject: subject.id, metrics: measureSubject({ subject, segmentationFile, structures }) });

@@ -56,15 +56,15 @@ describe('ground truth: one set of rules for masks and label maps', () => {
     expect(() => readGroundTruth({ id: 's7', images: [image], groundTruth: null }, ['L'])).toThrow('subject s7: no ground truth');
   });
 
-  it('validation checks every channel and every structure against the first channel\'s grid, naming both files', () => {
+  it('validation checks every channel and every structure against the first channel\'s grid, naming both files', async () => {
     const other = write('other-grid.nii.gz', [0, 0, 0, 0, 0, 0, 0, 0], 2);
-    validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: left } } }, ['L']);
-    validateSubjectInputs({ id: 's', images: [image], groundTruth: null }, ['L']);
-    expect(() => validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: other } } }, ['L']))
-      .toThrow(SpaceMismatchError);
-    expect(() => validateSubjectInputs({ id: 's', images: [image, other], groundTruth: null }, ['L']))
-      .toThrow(new RegExp(`spacingXYZ differs .*${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*other-grid`));
-    expect(() => validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: labels } } }, ['L']))
-      .toThrow(GroundTruthError);
+    await validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: left } } }, ['L']);
+    await validateSubjectInputs({ id: 's', images: [image], groundTruth: null }, ['L']);
+    await expect(validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: other } } }, ['L']))
+      .rejects.toThrow(SpaceMismatchError);
+    await expect(validateSubjectInputs({ id: 's', images: [image, other], groundTruth: null }, ['L']))
+      .rejects.toThrow(new RegExp(`spacingXYZ differs .*${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*other-grid`));
+    await expect(validateSubjectInputs({ id: 's', images: [image], groundTruth: { kind: 'masks', masks: { L: labels } } }, ['L']))
+      .rejects.toThrow(GroundTruthError);
   });
 });

@@ -13,6 +13,7 @@ import type { SubjectInputs } from './subject-inputs.js';
 export function measureSubject(args: { subject: SubjectInputs; segmentationFile: string; structures: readonly string[] }): ExtendedStructureMetrics[] {
   const { subject, segmentationFile, structures } = args;
   const segmentation = readNifti(segmentationFile, { kind: 'label' });
-  const groundTruth = readGroundTruth(subject, structures).map((v) => toZYX(v));
+  // RTSTRUCT ground truth is rasterised onto the segmentation's grid, which is the scan's.
+  const groundTruth = readGroundTruth(subject, structures, segmentation).map((v) => toZYX(v));
   return computeExtendedStructureMetrics(toZYX(segmentation), groundTruth, { structures, subject: subject.id });
 }

@@ -1,4 +1,5 @@
-import type { EnsembleProgress, SegmentScanResult } from '@seahorse/inference';
+import type { EnsembleProgress, ScanInput, SegmentScanResult } from '@seahorse/inference';
+import { isDicomSource, readScan } from './read-scan.js';
 import type { TilingMode } from '@seahorse/model-package';
 import type { EnsembleCache } from './ensemble-cache.js';
 import type { SubjectInputs } from './subject-inputs.js';
@@ -32,7 +33,10 @@ export interface SegmentSubjectRequest {
  */
 export async function segmentSubject(ensembles: EnsembleCache, request: SegmentSubjectRequest): Promise<{ segmentationFile: string; result: SegmentScanResult }> {
   const ensemble = await ensembles.get(request.modelDir, request.threads, request.device);
-  const result = await ensemble.segmentScan(request.subject.images, request.outDir, {
+  // DICOM channels are read here (the one home for reading a scan); NIfTI paths go as they are.
+  const images: ScanInput[] = [];
+  for (const f of request.subject.images) images.push(isDicomSource(f) ? (await readScan(f)).volume : f);
+  const result = await ensemble.segmentScan(images, request.outDir, {
     scanName: `subject ${request.subject.id}`,
     ...(request.tiling ? { tiling: request.tiling } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),

@@ -173,8 +173,10 @@ export function resolveInsideRoot(root: string, relative: string, manifest: stri
     throw new ManifestError('PATH_ESCAPE', manifest, location,
       `${JSON.stringify(relative)} resolves through a symlink to ${real}, outside the dataset root ${realRoot}`);
   }
-  if (!statSync(real).isFile()) {
-    throw new ManifestError('MISSING_FILE', manifest, location, `${JSON.stringify(relative)} is not a regular file`);
+  const info = statSync(real);
+  // A folder is accepted too: a DICOM series (read by @seahorse/evaluation's readScan).
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new ManifestError('MISSING_FILE', manifest, location, `${JSON.stringify(relative)} is not a regular file or folder`);
   }
   return resolved;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { sha256File, sha256Hex } from '@seahorse/files';
+import { sha256Hex, sha256Path } from '@seahorse/files';
 import { activityInfo, Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
 import { RESULT_FORMAT_VERSION, RUN_FOLDER_FILES, RunFolder, RunFolderError, type PlannedSubject, type RunPlan } from '../run-folder.js';
@@ -48,7 +48,8 @@ async function subjectKey(spec: RunSpec, subject: PlannedSubject, fingerprint: s
   const hashes: string[] = [];
   for (const f of files) {
     if (!existsSync(f)) throw badInput(`subject ${subject.id}: input file missing: ${f}`);
-    hashes.push(await sha256File(f));
+    // A folder (a DICOM series) hashes by its files' names and contents.
+    hashes.push(await sha256Path(f));
   }
   const groundTruth = gt === null ? null
     : gt.kind === 'masks' ? { kind: gt.kind, masks: gt.masks } : { kind: gt.kind, file: gt.file, labels: gt.labels };
