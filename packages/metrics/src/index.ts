@@ -50,3 +50,7 @@ export {
   type SubjectStructureVolume, type VolumeRow, type VolumeAggregate,
 } from './reports/volumes-table.js';
 export { qcPictureSvg, qcPicturePng, QC_COLOURS, type QcPictureInput, type DisplayConvention } from './qc/qc-picture.js';
+export { wilcoxonSignedRank, normalSf, type WilcoxonResult, type WilcoxonMethod } from './compare/wilcoxon.js';
+export {
+  compareRuns, compareCsv, compareHtml, COMPARE_COLUMNS, type RunValues, type ComparisonRow, type RunComparison,
+} from './compare/compare-runs.js';

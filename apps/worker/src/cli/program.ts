@@ -6,6 +6,7 @@ import { WORKER_DEFAULTS, workerCommand } from './worker-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { cancelCommand, reportCommand, resumeCommand, statusCommand } from './run-commands.js';
 import { importInnerEyeCommand, segmentCommand } from './model-commands.js';
+import { compareCommand } from './compare-command.js';
 import { createComputeDeps } from '../compute-deps.js';
 import { installTemporalRuntime } from '../seahorse-worker.js';
 import { DEFAULT_NAMESPACE } from './temporal-target.js';
@@ -76,6 +77,10 @@ export function buildProgram(): Command {
   program.command('report <out>')
     .description('rebuild every report of a run folder from its per-subject results (no Temporal)')
     .action(async (out: string) => reportCommand(out, () => createComputeDeps()));
+  program.command('compare <run-a> <run-b>')
+    .description('compare two runs over the same cohort: paired differences, 95% CI, Wilcoxon signed-rank p (compare.csv, compare.html)')
+    .option('--out <dir>', 'output folder (default: <run-b>/compare)')
+    .action(async (a: string, b: string, opts: { out?: string }) => compareCommand(a, b, opts));
   program.command('segment <scan>')
     .description('segment one scan (NIfTI, or a DICOM folder, zip or file) with a model package (no Temporal); DICOM also gets rtstruct.dcm')
     .requiredOption('--model <dir>', 'model package folder')
