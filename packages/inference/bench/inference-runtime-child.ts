@@ -2,10 +2,12 @@
 // Run by inference.bench.ts:
 //   patch <onnx> <threads> <reps>          (through the session host process, as Seahorse runs)
 //   patch-direct <onnx> <threads> <reps>   (onnxruntime-node in this process, no host: the host's overhead is the difference)
+//   profile <onnx> <threads> <trace-dir>   (one patch in this process with onnxruntime's per-node profiler; adds {trace})
 //   scan <onnx> <threads> <innereye|whole|gaussian> <members> <segmentation-out.u8> [memoryBudgetBytes|-] [Z,Y,X]
 // Prints one JSON line: { seconds: number[], peakRssBytes, hostPeakRssBytes, patchesPerMember?, wholeFellBack?, patchZYX? }:
 // peakRssBytes is this process's peak plus its session host's (the host holds onnxruntime's memory).
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ShapeZYX } from '@seahorse/io';
 import type { TilingMode } from '@seahorse/model-package';
 import { predictEnsemble } from '../src/ensemble/predict-ensemble.js';
@@ -38,18 +40,25 @@ if (kind === 'patch') {
   }
   hostPeakRssBytes = await host.maxRssBytes();
   await host.close();
-} else if (kind === 'patch-direct') {
+} else if (kind === 'patch-direct' || kind === 'profile') {
   const ort = await import('onnxruntime-node');
+  const profile = kind === 'profile';
   const session = await ort.InferenceSession.create(onnx!, {
     intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
     enableCpuMemArena: false, enableMemPattern: true, executionProviders: ['cpu'], logSeverityLevel: 3,
+    ...(profile ? { enableProfiling: true, profileFilePrefix: path.join(rest[0]!, 'node') } : {}),
   });
   const shape: ShapeZYX = [128, 176, 176];
   const patch = syntheticVolumeZYX(shape);
-  for (let r = 0; r < Number(rest[0] ?? 2); r++) {
+  for (let r = 0; r < (profile ? 1 : Number(rest[0] ?? 2)); r++) {
     const t = performance.now();
     await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', patch, [1, 1, ...shape]) });
     seconds.push((performance.now() - t) / 1000);
+  }
+  if (profile) {
+    session.endProfiling();
+    const trace = readdirSync(rest[0]!).find((f) => f.startsWith('node') && f.endsWith('.json'));
+    extra = { trace: trace ? path.join(rest[0]!, trace) : undefined };
   }
   await session.release();
 } else {
