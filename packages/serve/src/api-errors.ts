@@ -30,7 +30,7 @@ export type ErrorStatus = keyof typeof ERROR_TITLES;
 /** The `extra_details` values InnerEye uses, and Seahorse's additions for its start-time checks. */
 export type ExtraDetails =
   | 'InvalidModelId' | 'InvalidRunId' | 'InvalidZipFile' | 'RunCancelled'
-  | 'ZipTooLarge' | 'NotDicom' | 'TooManyRuns';
+  | 'ZipTooLarge' | 'TooManyRuns';
 
 /** One error body as sent on the wire. */
 export interface ApiErrorBody {

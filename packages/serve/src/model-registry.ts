@@ -77,7 +77,9 @@ export class ModelRegistry {
       const parsed = RegistryConfig.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw new ModelRegistryError(abs, issue.path.map(String).join('.') || '(root)', issue.message);
+        // A bad key reports its own rule one level down.
+        const message = (issue as { issues?: { message: string }[] }).issues?.[0]?.message ?? issue.message;
+        throw new ModelRegistryError(abs, issue.path.map(String).join('.') || '(root)', message);
       }
       for (const [id, folder] of Object.entries(parsed.data.models)) register(models, id, path.resolve(path.dirname(abs), folder), abs);
     } else if (existsSync(path.join(abs, MODEL_MANIFEST_FILE))) {

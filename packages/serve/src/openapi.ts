@@ -25,7 +25,7 @@ export function openApiDocument(limits: { maxBodyBytes: number; retryAfterSecond
             status: { type: 'integer', enum: Object.keys(ERROR_TITLES).map(Number) },
             title: { type: 'string', enum: Object.values(ERROR_TITLES) },
             detail: { type: 'string' },
-            extra_details: { type: 'string', enum: ['InvalidModelId', 'InvalidRunId', 'InvalidZipFile', 'RunCancelled', 'ZipTooLarge', 'NotDicom', 'TooManyRuns'] },
+            extra_details: { type: 'string', enum: ['InvalidModelId', 'InvalidRunId', 'InvalidZipFile', 'RunCancelled', 'ZipTooLarge', 'TooManyRuns'] },
           },
         },
         RunStatus: {
@@ -64,7 +64,7 @@ export function openApiDocument(limits: { maxBodyBytes: number; retryAfterSecond
           },
           responses: {
             201: { description: 'Started; the body is the run id', content: { 'text/plain': { schema: { type: 'string' } } } },
-            400: error('Not a zip, an empty zip, no DICOM file, a zip bomb or unsafe entry names (InvalidZipFile, NotDicom)'),
+            400: error('Not a zip, an empty zip, no DICOM file, a zip bomb or unsafe entry names (InvalidZipFile; the detail says which)'),
             ...authErrors,
             404: error('Unknown model (InvalidModelId)'),
             413: error('The body is over the limit (ZipTooLarge)'),

@@ -158,7 +158,7 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance & { re
           await inspectZip(path.join(store.runDir(runId), RUN_FILES.upload), bytes, zipLimits);
         } catch (err) {
           store.discard(runId);
-          if (err instanceof ZipRefusedError) throw new ApiError(400, err.problem === 'NO_DICOM' ? 'NotDicom' : 'InvalidZipFile', err.message);
+          if (err instanceof ZipRefusedError) throw new ApiError(400, 'InvalidZipFile', err.message);
           throw err;
         }
         await startWorkflow(runId, modelId);
