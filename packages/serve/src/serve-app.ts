@@ -34,6 +34,8 @@ export interface ServeAppOptions {
   /** True when the header's value is the secret (see `secretChecker`). */
   checkSecret: (candidate: string) => boolean;
   temporal: { client: Client; taskQueue: string; inferenceTaskQueue?: string };
+  /** Settings of each run's workflow (attempts, timeouts); defaults are the workflow's. */
+  workflow?: Pick<ServeRequestInput, 'maxAttempts' | 'inferenceTimeoutS' | 'heartbeatTimeoutS'>;
   limits?: Partial<ServeLimits>;
   zipLimits?: ZipLimits;
   /** One line per request: method, route path, status, ms (never a body or a query string). */
@@ -100,7 +102,7 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance & { re
   const startWorkflow = async (runId: string, modelId: string) => {
     const model = registry.get(modelId)!;
     const input: ServeRequestInput = {
-      runId, runDir: store.runDir(runId), modelId, modelDir: model.folder,
+      ...options.workflow, runId, runDir: store.runDir(runId), modelId, modelDir: model.folder,
       ...(temporal.inferenceTaskQueue ? { inferenceTaskQueue: temporal.inferenceTaskQueue } : {}),
     };
     await temporal.client.workflow.start(WORKFLOW_TYPE, {
@@ -118,6 +120,20 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance & { re
       throw err;
     }
   };
+
+  // Results and failures past the retention are deleted while the service runs.
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    sweeper = setInterval(() => {
+      try {
+        store.sweep(limits.retentionMs);
+      } catch (err) {
+        options.log?.(`retention sweep failed: ${(err as Error).name}`);
+      }
+    }, Math.max(50, Math.min(limits.retentionMs / 2, 60_000)));
+    sweeper.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   app.get('/', async () => ({ status: 'Healthy' }));
   app.get('/openapi.json', async () => openApiDocument(limits));

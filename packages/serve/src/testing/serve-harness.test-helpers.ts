@@ -63,6 +63,8 @@ export interface ServeHarnessOptions {
   dataDir?: string;
   /** Do not run a worker (the runs stay queued). */
   noWorker?: boolean;
+  /** Task queue (default: a new one). */
+  taskQueue?: string;
 }
 
 export interface ServeHarness {
@@ -82,7 +84,7 @@ export async function startServeHarness(options: ServeHarnessOptions = {}): Prom
   const ownServer = !options.server;
   const server = options.server ?? (await DevServer.start());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'seahorse-serve-'));
-  const taskQueue = `serve-test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `serve-test-${randomUUID()}`;
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const worker = options.noWorker ? undefined : await startServeWorker(server.address, taskQueue, options.compute ?? fakeCompute());
@@ -90,7 +92,7 @@ export async function startServeHarness(options: ServeHarnessOptions = {}): Prom
   const logLines: string[] = [];
   const app = createServeApp({
     store, registry: ModelRegistry.load(DEMO_MODEL_DIR), checkSecret: secretChecker(TEST_SECRET),
-    temporal: { client, taskQueue }, limits: options.limits, zipLimits: options.zipLimits, log: (l) => logLines.push(l),
+    temporal: { client, taskQueue }, workflow: { heartbeatTimeoutS: 3 }, limits: options.limits, zipLimits: options.zipLimits, log: (l) => logLines.push(l),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

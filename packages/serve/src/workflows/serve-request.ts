@@ -19,6 +19,8 @@ export interface ServeRequestInput {
   maxAttempts?: number;
   /** Longest one segmentation may run, in seconds. Default 3600. */
   inferenceTimeoutS?: number;
+  /** A segmentation whose worker sends no heartbeat for this long is retried elsewhere, in seconds. Default 60. */
+  heartbeatTimeoutS?: number;
 }
 
 /** Where a run is, for the status route. */
@@ -34,7 +36,7 @@ export async function serveRequest(input: ServeRequestInput): Promise<ServeRunOu
   const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: input.maxAttempts ?? 3 };
   const files = proxyActivities<ServeActivities>({ startToCloseTimeout: '10m', retry });
   const inference = proxyActivities<ServeActivities>({
-    taskQueue: input.inferenceTaskQueue, startToCloseTimeout: (input.inferenceTimeoutS ?? 3600) * 1000, heartbeatTimeout: '60s', retry,
+    taskQueue: input.inferenceTaskQueue, startToCloseTimeout: (input.inferenceTimeoutS ?? 3600) * 1000, heartbeatTimeout: (input.heartbeatTimeoutS ?? 60) * 1000, retry,
   });
   const ref = { runId: input.runId, runDir: input.runDir };
   try {
