@@ -19,6 +19,7 @@ export const RUN_FILES = {
   input: 'input',
   names: 'uploaded-names.json',
   rtstruct: 'segmentation.dcm',
+  work: 'work',
   result: 'result.zip',
   failure: 'failure.json',
   lastError: 'last-error.json',

@@ -118,7 +118,7 @@ describe('InnerEye-Inference test_api.py, ported', () => {
     expect((await pollResult(h.url, runId)).status).toBe(200);
     const dir = h.store.runDir(runId);
     expect(existsSync(path.join(dir, RUN_FILES.result))).toBe(true);
-    for (const f of [RUN_FILES.upload, RUN_FILES.input, RUN_FILES.names, RUN_FILES.rtstruct]) expect(existsSync(path.join(dir, f))).toBe(false);
+    for (const f of [RUN_FILES.upload, RUN_FILES.input, RUN_FILES.names, RUN_FILES.rtstruct, RUN_FILES.work]) expect(existsSync(path.join(dir, f))).toBe(false);
   });
 
   it('test_submit_for_inference_bad_image_file: random 1 KB → 400 InvalidZipFile (Seahorse: at start, not on the results route)', async () => {

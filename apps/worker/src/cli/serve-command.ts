@@ -11,6 +11,9 @@ import { createSeahorseWorker } from '../seahorse-worker.js';
 /** `seahorse serve`'s own defaults (the limits' defaults are ServeLimits'). */
 export const SERVE_DEFAULTS = { host: '127.0.0.1', port: 5000, data: 'serve-data', taskQueue: SERVE_TASK_QUEUE } as const;
 
+/** The service's limits unless told otherwise (stated once, in ServeLimits). */
+export const SERVE_LIMIT_DEFAULTS = ServeLimits.parse({});
+
 export const ServeOptions = TemporalTargetOptions.extend({
   models: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65535).default(SERVE_DEFAULTS.port),

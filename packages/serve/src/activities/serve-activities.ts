@@ -46,7 +46,7 @@ async function step<T>(ref: ServeRunRef, name: string, isBad: (err: unknown) => 
 
 /** Deletes what the run received (the upload, its unpacked files and their names). */
 function deleteUpload(runDir: string): void {
-  for (const f of [RUN_FILES.upload, RUN_FILES.input, RUN_FILES.names, RUN_FILES.rtstruct]) {
+  for (const f of [RUN_FILES.upload, RUN_FILES.input, RUN_FILES.names, RUN_FILES.rtstruct, RUN_FILES.work]) {
     rmSync(path.join(runDir, f), { recursive: true, force: true });
   }
 }
@@ -75,7 +75,7 @@ export function createServeActivities(compute: ServeCompute, options: ServeActiv
       const beat = setInterval(() => heartbeat(last), options.heartbeatEveryMs ?? 1000);
       try {
         await step(ref, 'segmentStudy', (e) => compute.isBadInput(e), () => compute.segmentStudy({
-          inputDir: unpacked.inputDir, modelDir: ref.modelDir, modelId: ref.modelId, outFile,
+          inputDir: unpacked.inputDir, modelDir: ref.modelDir, modelId: ref.modelId, outFile, workDir: path.join(ref.runDir, RUN_FILES.work),
           signal: Context.current().cancellationSignal, onProgress: (p) => heartbeat((last = p)),
         }));
       } finally {

@@ -19,6 +19,8 @@ export interface SegmentStudyJob {
   modelId: string;
   /** Where the RTSTRUCT goes (written atomically). */
   outFile: string;
+  /** A scratch folder of the run for intermediate files (deleted with the upload). */
+  workDir: string;
   signal: AbortSignal;
   onProgress: (p: ServeStepProgress) => void;
 }
