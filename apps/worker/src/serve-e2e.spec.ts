@@ -135,4 +135,27 @@ describeWithSharedData('seahorse serve end to end on a real series with the demo
     }
     expect(existsSync(rtFile)).toBe(true);
   }, 900_000);
+
+  it.each([
+    ['a missing slice', (files: string[]) => files.filter((_, i) => i !== 17), /spacing|gap|missing/i],
+    ['two series', (files: string[]) => files, /series/i],
+  ])('a series the reader refuses (%s) → 201, then 400 InvalidZipFile with the reader\'s reason; the service stays up', async (label, pick, reason) => {
+    const folder = sharedPath(SERIES);
+    const files = pick(readdirSync(folder).sort());
+    const entries: Record<string, Buffer> = Object.fromEntries(files.map((f) => [`study/T1/${f}`, readFileSync(path.join(folder, f))]));
+    if (label === 'two series') {
+      const other = sharedPath('data/dicom/ge_ax_mprage');
+      for (const f of readdirSync(other).sort().slice(0, 5)) entries[`study/GE/${f}`] = readFileSync(path.join(other, f));
+    }
+    const start = await fetch(`${service.url}/v1/model/start/${DEMO_MODEL_ID}`, { method: 'POST', headers: { API_AUTH_SECRET: SECRET }, body: await makeZip(entries) });
+    expect(start.status).toBe(201);
+    const r = await pollResult(service.url, await start.text(), 120_000);
+    expect(r.status).toBe(400);
+    const body = await r.json() as { extra_details: string; detail: string };
+    expect(body.extra_details).toBe('InvalidZipFile');
+    expect(body.detail).toMatch(reason);
+    expect(body.detail).not.toMatch(/\/runs\//); // the service's own paths are not the uploader's business
+    expect((await fetch(`${service.url}/`)).status).toBe(200);
+  }, 300_000);
 });
+

@@ -115,9 +115,11 @@ export type ServeActivities = ReturnType<typeof createServeActivities>;
 /** Replaces the run's numbered file names in a message by the names they had in the upload (for the uploader only). */
 function withUploadedNames(runDir: string, detail: string): string {
   const namesFile = path.join(runDir, RUN_FILES.names);
-  if (!existsSync(namesFile)) return detail;
-  const names = JSON.parse(readFileSync(namesFile, 'utf8')) as Record<string, string>;
-  return detail.replace(/(?:[^\s'"]*[/\\])?(\d{5}\.dcm)/g, (whole, file: string) => names[file] ?? whole);
+  const names = existsSync(namesFile) ? JSON.parse(readFileSync(namesFile, 'utf8')) as Record<string, string> : {};
+  // Numbered files by their uploaded names; then the service's own folders by what they hold.
+  return detail.replace(/(?:[^\s'"]*[/\\])?(\d{5}\.dcm)/g, (whole, file: string) => names[file] ?? whole)
+    .split(path.join(runDir, RUN_FILES.input)).join('the upload')
+    .split(runDir).join('the run');
 }
 
 /** A zip of one file. */
