@@ -17,3 +17,4 @@ export {
   readRtStruct, rasteriseRoi,
   type RtStructRead, type RtRoi, type RtContour, type RasteriseOptions,
 } from './rtstruct-read.js';
+export { writeSeg, encodeSeg, segmentCodes, SEG_SOP_CLASS_UID, type SegmentCodes, type CodedConcept } from './seg-write.js';

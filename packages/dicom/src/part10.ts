@@ -3,7 +3,7 @@
  * meta information, Explicit VR Little Endian.
  */
 import { createRequire } from 'node:module';
-import dcmjs from 'dcmjs';
+import { dcmjs } from './untyped-packages.js';
 
 const { DicomMetaDictionary, DicomDict } = dcmjs.data;
 

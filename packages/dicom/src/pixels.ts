@@ -8,11 +8,9 @@
  * Anything else (lossy baseline JPEG, HTJ2K, MPEG, …) is refused with the UID named.
  */
 import dicomParser from 'dicom-parser';
-import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
-import charlsFactory, { type CharlsModule } from '@cornerstonejs/codec-charls/decodewasmjs';
-import openjpegFactory, { type OpenJpegModule } from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import { DicomError } from './errors.js';
 import { TAGS, type ImageHeader } from './header.js';
+import { charlsFactory, JpegLosslessDecoder, openjpegFactory, type CharlsModule, type OpenJpegModule } from './untyped-packages.js';
 
 /** Stored values of one frame (before rescale), `rows × columns`, column index fastest. */
 export type StoredFrame = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;

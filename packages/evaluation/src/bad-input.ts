@@ -1,3 +1,4 @@
+import { DicomError, DicomRtError } from '@seahorse/dicom';
 import { GeometryError, ManifestError, NiftiFormatError, SpaceMismatchError } from '@seahorse/io';
 import { InferenceRuntimeError } from '@seahorse/inference';
 import { ModelPackageError } from '@seahorse/model-package';
@@ -14,6 +15,7 @@ const BAD_INPUT_INFERENCE_CODES = new Set(['INVALID_OPTIONS', 'INVALID_SHAPE', '
  * the subject's failure) rather than a fault (retried). Decided by the compute packages' exported
  * error classes and the codes they carry, never by class names as strings:
  * - `@seahorse/io`: `NiftiFormatError`, `ManifestError`, `SpaceMismatchError`, `GeometryError`;
+ * - `@seahorse/dicom`: `DicomError` (as `NiftiFormatError`: refused or unreadable input), `DicomRtError` except `WRITE_FAILED`;
  * - `@seahorse/preprocess`: `PreprocessError` (constant image, NaN voxels, degenerate affine…);
  * - `@seahorse/metrics`: `MetricsError` except `WRITE_FAILED`;
  * - this package: `GroundTruthError`, `EvaluationOptionError`;
@@ -24,9 +26,9 @@ const BAD_INPUT_INFERENCE_CODES = new Set(['INVALID_OPTIONS', 'INVALID_SHAPE', '
  * Write failures, session or worker failures, cancellations and unknown errors are faults.
  */
 export function isBadInput(error: unknown): boolean {
-  if (error instanceof NiftiFormatError || error instanceof ManifestError || error instanceof SpaceMismatchError || error instanceof GeometryError) return true;
+  if (error instanceof NiftiFormatError || error instanceof DicomError || error instanceof ManifestError || error instanceof SpaceMismatchError || error instanceof GeometryError) return true;
   if (error instanceof PreprocessError || error instanceof GroundTruthError || error instanceof EvaluationOptionError || error instanceof z.ZodError) return true;
-  if (error instanceof MetricsError || error instanceof ModelPackageError) return error.code !== 'WRITE_FAILED';
+  if (error instanceof MetricsError || error instanceof ModelPackageError || error instanceof DicomRtError) return error.code !== 'WRITE_FAILED';
   if (error instanceof InferenceRuntimeError) return BAD_INPUT_INFERENCE_CODES.has(error.code);
   return false;
 }

@@ -10,3 +10,4 @@ export { segmentSubject, type SegmentSubjectRequest } from './segment-subject.js
 export { measureSubject } from './measure-subject.js';
 export { isBadInput } from './bad-input.js';
 export { evaluateSubjects, type SubjectEvaluation } from './evaluate-subjects.js';
+export { readScan, isDicomSource, type ScanRead } from './read-scan.js';

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeRtStruct, writeSeg, type RoiDefinition } from '@seahorse/dicom';
+import { readScan } from '@seahorse/evaluation';
 import { openEnsemble } from '@seahorse/inference';
 import { importInnerEye, INNEREYE_HIPPOCAMPUS_SETTINGS, MSD_REFERENCE_SETTINGS, type ImportOptions } from '@seahorse/innereye-import';
 import { loadModelPackage } from '@seahorse/model-package';
@@ -12,17 +14,28 @@ export const SegmentOptions = z.object({
   out: z.string().min(1),
   tiling: z.enum(['innereye', 'gaussian', 'whole']).optional(),
   threads: z.coerce.number().int().min(1).max(64).optional(),
+  /** DICOM input with several series: a SeriesInstanceUID (has dots) or a series number. */
+  series: z.string().min(1).optional(),
+  /** DICOM input: also write seg.dcm (DICOM SEG) beside rtstruct.dcm. */
+  dicomSeg: z.boolean().default(false),
 });
 
-/** `seahorse segment <scan> --model <pkg> --out <dir>`: one scan, no Temporal. */
+/**
+ * `seahorse segment <scan> --model <pkg> --out <dir>`: one scan, no Temporal. The scan is a NIfTI
+ * file or DICOM (a folder, zip or file, see `@seahorse/dicom`); for DICOM, `rtstruct.dcm` (and
+ * `seg.dcm` with `--dicom-seg`) referencing the source series are written beside the NIfTI outputs.
+ */
 export async function segmentCommand(raw: unknown, log: (l: string) => void = console.log): Promise<void> {
   const o = SegmentOptions.parse(raw);
   const pkg = await loadModelPackage(path.resolve(o.model));
+  const series = o.series === undefined ? undefined : /^\d+$/.test(o.series) ? Number(o.series) : o.series;
+  const scan = await readScan(path.resolve(o.scan), { series });
   const ensemble = await openEnsemble(pkg, o.threads ? { intraOpThreads: o.threads } : {});
   const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
   let started = false;
   try {
-    const result = await ensemble.segmentScan(path.resolve(o.scan), path.resolve(o.out), {
+    const result = await ensemble.segmentScan(scan.dicom ? scan.volume : path.resolve(o.scan), path.resolve(o.out), {
+      scanName: o.scan,
       ...(o.tiling ? { tiling: o.tiling } : {}),
       onProgress: (p) => {
         // member and patch are 1-based: pass `patch` of member `member`.
@@ -38,6 +51,20 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
     if (started) bar?.stop();
     log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member)`);
     for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty]) log(`  ${f}`);
+    if (scan.dicom) {
+      const { volume, series: info } = scan.dicom;
+      const segmentation = { shapeXYZ: volume.shapeXYZ, affine: volume.affine, data: result.segmentationZYX, kind: 'label' as const };
+      const rois: RoiDefinition[] = pkg.manifest.classes.slice(1).map((name, i) => ({ label: i + 1, name }));
+      const options = { modelName: `${pkg.manifest.name} ${pkg.manifest.version}` };
+      const rt = path.join(path.resolve(o.out), 'rtstruct.dcm');
+      const summary = writeRtStruct(rt, segmentation, volume, info, rois, options);
+      log(`  ${rt} (${Object.entries(summary.contours).map(([n, c]) => `${n}: ${c} contours`).join(', ')})`);
+      if (o.dicomSeg) {
+        const segFile = path.join(path.resolve(o.out), 'seg.dcm');
+        writeSeg(segFile, segmentation, volume, info, rois, options);
+        log(`  ${segFile}`);
+      }
+    }
   } finally {
     await ensemble.close();
   }

@@ -76,11 +76,13 @@ export function buildProgram(): Command {
     .description('rebuild every report of a run folder from its per-subject results (no Temporal)')
     .action(async (out: string) => reportCommand(out, () => createComputeDeps()));
   program.command('segment <scan>')
-    .description('segment one scan with a model package (no Temporal)')
+    .description('segment one scan (NIfTI, or a DICOM folder, zip or file) with a model package (no Temporal); DICOM also gets rtstruct.dcm')
     .requiredOption('--model <dir>', 'model package folder')
     .requiredOption('--out <dir>', 'output folder')
     .addOption(tilingOption())
     .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
+    .option('--series <uid|number>', 'DICOM with several series: the SeriesInstanceUID or series number to segment')
+    .option('--dicom-seg', 'DICOM input: also write seg.dcm (DICOM SEG)')
     .action(async (scan: string, opts) => segmentCommand({ ...opts, scan }));
   program.command('import-innereye <source> <out>')
     .description('turn an InnerEye registered model folder (final_ensemble_model/) or a .ckpt into a Seahorse model package')
