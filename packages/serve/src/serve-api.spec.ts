@@ -2,6 +2,7 @@
 // HTTP against the service with a real Temporal dev server. Where Seahorse answers differently
 // (a bad zip is refused at start), the test says so.
 import { existsSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_FILES } from './run-store.js';
@@ -21,6 +22,19 @@ async function expectError(r: Response, status: number, extraDetails?: string) {
   if (extraDetails) expect(body.extra_details).toBe(extraDetails);
   else expect(body).not.toHaveProperty('extra_details');
   return body;
+}
+
+/** A request with any method (fetch refuses TRACE and friends). */
+function rawRequest(url: string, method: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const study = () => makeZip({ 'HN/(134).dcm': fakeDicom('a'), 'HN/(135).dcm': fakeDicom('b'), 'HN/(137).dcm': fakeDicom('c') });
@@ -131,6 +145,19 @@ describe('InnerEye-Inference test_api.py, ported', () => {
   it('serves /openapi.json naming every route', async () => {
     const doc = await (await fetch(`${h.url}/openapi.json`)).json() as { paths: object };
     expect(Object.keys(doc.paths).sort()).toEqual(['/', '/v1/model/results/{run_id}', '/v1/model/start/{model_id}', '/v1/model/status/{run_id}', '/v1/ping']);
+  });
+
+  it('a method a route does not have: 405 with Allow, before auth or body parsing (Flask answered InnerEye\'s routes so); an unknown path: 404', async () => {
+    for (const [method, route, allow] of [
+      ['TRACE', '/', 'GET, HEAD'], ['DELETE', '/v1/ping', 'GET, HEAD'], ['GET', `/v1/model/start/${DEMO_MODEL_ID}`, 'POST'],
+      ['QUERY', '/v1/model/results/x', 'GET, HEAD'], ['PUT', '/v1/model/status/x?a=1', 'GET, HEAD'],
+    ] as const) {
+      const r = await rawRequest(`${slow.url}${route}`, method);
+      expect([r.status, r.headers.allow, r.headers['content-type']], `${method} ${route}`).toEqual([405, allow, 'application/json; charset=utf-8']);
+      expect(JSON.parse(r.body)).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED', title: 'MethodNotAllowed' });
+    }
+    await expectError(await fetch(`${slow.url}/v1/model/other/x`, { method: 'DELETE' }), 404);
+    await expectError(await fetch(`${slow.url}/v1/model/results/x/y`, { headers: authed() }), 404);
   });
 
   it('logs one line per request: route pattern and status, never the run id, model id or a secret', () => {

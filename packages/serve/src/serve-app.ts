@@ -61,6 +61,18 @@ function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
   return reply.code(err.status).type('application/json').send(err.body());
 }
 
+/** The service's paths and their methods (GET routes answer HEAD too). */
+const ROUTE_METHODS: readonly [RegExp, readonly string[]][] = [
+  [/^\/(?:openapi\.json|v1\/ping)?$/, ['GET', 'HEAD']],
+  [/^\/v1\/model\/start\/[^/]+$/, ['POST']],
+  [/^\/v1\/model\/(?:results|status)\/[^/]+$/, ['GET', 'HEAD']],
+];
+
+/** The methods `url`'s path has, or `undefined` when the service has no such path. */
+function allowedMethods(urlPath: string): readonly string[] | undefined {
+  return ROUTE_METHODS.find(([re]) => re.test(urlPath))?.[1];
+}
+
 /** Serialises starts' admission, so N concurrent starts cannot all pass an "N-1 in flight" check. */
 class Admission {
   private chain: Promise<unknown> = Promise.resolve();
@@ -82,6 +94,13 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance & { re
 
   app.addHook('onResponse', async (req, reply) => {
     options.log?.(`${req.method} ${req.routeOptions.url ?? '(no route)'} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
+  });
+  // A known path with a method it does not have: 405 with Allow (as Flask answers InnerEye's
+  // routes), before any body is parsed; other unknown routes: 404.
+  app.addHook('onRequest', async (req) => {
+    if (!req.is404) return;
+    const allowed = allowedMethods(req.url.split('?')[0] ?? '');
+    if (allowed) throw new ApiError(405, undefined, undefined, { Allow: allowed.join(', ') });
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, new ApiError(404)));
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
