@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  createServeActivities, createServeApp, loadSecret, ModelRegistry, RunStore, secretChecker, SecretError, SERVE_TASK_QUEUE,
+  createServeActivities, createServeApp, loadSecret, ModelRegistry, ModelRegistryError, RunStore, secretChecker, SecretError, SERVE_TASK_QUEUE,
   serveWorkflowsPath, ServeLimits, type ServeCompute,
 } from '@seahorse/serve';
 import { z } from 'zod';
@@ -54,7 +54,13 @@ export async function startServe(raw: unknown, makeCompute: () => ServeCompute &
     if (err instanceof SecretError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
-  const registry = ModelRegistry.load(o.models);
+  let registry: ModelRegistry;
+  try {
+    registry = ModelRegistry.load(o.models);
+  } catch (err) {
+    if (err instanceof ModelRegistryError) throw new CliError(`--models: ${err.message}`, EXIT.usage);
+    throw err;
+  }
   const data = path.resolve(o.data);
   const store = new RunStore(data);
   const limits = ServeLimits.parse({
