@@ -103,7 +103,8 @@ export async function startServe(raw: unknown, makeCompute: () => ServeCompute &
       closed = true;
       await app.close();
       if (worker) {
-        worker.worker.shutdown();
+        // On SIGINT/SIGTERM the Temporal runtime has already begun draining the worker.
+        if (worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
         await running;
         await worker.connection.close();
       }
