@@ -22,6 +22,7 @@ const depConstraints = [
   { sourceTag: 'scope:innereye-import', onlyDependOnLibsWithTags: ['scope:model-package', 'scope:preprocess', 'scope:io', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['scope:io', 'scope:dicom', 'scope:preprocess', 'scope:metrics', 'scope:model-package', 'scope:inference', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:workflows', onlyDependOnLibsWithTags: ['scope:files', 'scope:testkit'] },
+  { sourceTag: 'scope:serve', onlyDependOnLibsWithTags: ['scope:model-package', 'scope:files', 'scope:testkit'] },
   { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
 ];
 
@@ -50,13 +51,20 @@ export default [
     },
   },
   {
+    // The service's tests run a real Temporal dev server (DevServer from @seahorse/workflows).
+    files: ['packages/serve/**/*.spec.ts', 'packages/serve/**/*.test-helpers.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: allowing('scope:serve', ['scope:workflows']) }],
+    },
+  },
+  {
     // Temporal's workflow sandbox: deterministic orchestration only (production and test fixtures).
-    files: ['packages/workflows/src/workflows/**/*.ts', 'packages/workflows/src/testing/*-workflows.test-helpers.ts'],
+    files: ['packages/workflows/src/workflows/**/*.ts', 'packages/workflows/src/testing/*-workflows.test-helpers.ts', 'packages/serve/src/workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'Workflow code must not use Node built-ins; do I/O in activities.' })),
         patterns: [
-          { group: ['@seahorse/*', 'onnxruntime-node', 'nifti-reader-js', 'zod', '../activities/*', '!../activities/*-types.js'], allowTypeImports: true,
+          { group: ['@seahorse/*', 'onnxruntime-node', 'nifti-reader-js', 'zod', 'fastify', 'yauzl', 'yazl', '../activities/*', '!../activities/*-types.js'], allowTypeImports: true,
             message: 'Workflow code imports activities and Seahorse packages as types only.' },
         ],
       }],

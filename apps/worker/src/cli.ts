@@ -17,5 +17,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 const args = process.argv.slice(2);
 const code = await runCli(args);
-// A worker stopped by a signal has done what was asked: exit 0. Anything else interrupted: 130.
-process.exit(interrupted && args[0] !== 'worker' ? EXIT.interrupted : code);
+// A worker or a service stopped by a signal has done what was asked: exit 0. Anything else interrupted: 130.
+process.exit(interrupted && args[0] !== 'worker' && args[0] !== 'serve' ? EXIT.interrupted : code);

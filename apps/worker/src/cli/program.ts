@@ -13,6 +13,8 @@ import { DEFAULT_NAMESPACE } from './temporal-target.js';
 import type { LogLevel } from '@temporalio/worker';
 import { TILING_MODES } from './tiling-modes.js';
 import { printDeviceNotice } from './device-check.js';
+import { SERVE_DEFAULTS, SERVE_LIMIT_DEFAULTS, serveCommand } from './serve-command.js';
+import { createServeCompute } from '../serve-compute.js';
 
 // Commander states no defaults: each is stated once, in the zod schema or constant that applies
 // it, and only printed here.
@@ -105,6 +107,24 @@ export function buildProgram(): Command {
     .addOption(deviceOption('; on this worker: cuda:N serves runs that ask for a GPU on GPU N (default: the run decides)'))
     .option('--run-root <dir>', 'the shared folder the run folders live under: the worker refuses to start unless it can read and write it')
     .action(async (opts) => workerCommand(opts));
+  temporalOptions(program.command('serve'))
+    .description('an InnerEye-Inference-compatible HTTP service: POST a zip of DICOM, poll for an RTSTRUCT (secret from API_AUTH_SECRET or API_AUTH_SECRET_FILE)')
+    .requiredOption('--models <registry>', 'a model package folder, a folder of them, or a JSON file {"models": {"Name:Version": "folder"}}')
+    .option('--port <n>', `HTTP port${byDefault(SERVE_DEFAULTS.port)}`)
+    .option('--host <ip>', `address to listen on${byDefault(SERVE_DEFAULTS.host)}`)
+    .option('--data <dir>', `the service's folder: runs, results, the embedded server's database${byDefault(SERVE_DEFAULTS.data)}`)
+    .option('--task-queue <name>', `task queue of the service's workflow${byDefault(SERVE_DEFAULTS.taskQueue)}`)
+    .option('--no-worker', 'run no worker in this process (with --address: workers elsewhere serve the task queue)')
+    .option('--max-in-flight <n>', `runs accepted and not finished; past it a start gets 503 with Retry-After${byDefault(SERVE_LIMIT_DEFAULTS.maxInFlight)}`)
+    .option('--max-body-mb <n>', `largest request body in MiB${byDefault(SERVE_LIMIT_DEFAULTS.maxBodyBytes / 1024 ** 2)}`)
+    .option('--retention-hours <h>', `hours results and failures are kept${byDefault(SERVE_LIMIT_DEFAULTS.retentionMs / 3_600_000)}`)
+    .option('--retry-after <s>', `Retry-After of a 503, in seconds${byDefault(SERVE_LIMIT_DEFAULTS.retryAfterSeconds)}`)
+    .option('--secret-file <file>', 'a file holding the secret (instead of API_AUTH_SECRET)')
+    .option('--threads <n>', "onnxruntime threads per session (default: the model package's)")
+    .action(async (opts) => {
+      const { threads, ...rest } = opts as { threads?: string } & Record<string, unknown>;
+      await serveCommand(rest, () => createServeCompute(threads ? { threads: Number(threads) } : {}));
+    });
   return program;
 }
 

@@ -1,0 +1,3 @@
+import { seahorseVitestConfig } from '../../vitest.shared.js';
+
+export default seahorseVitestConfig(import.meta.url);
