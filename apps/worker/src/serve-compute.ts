@@ -33,6 +33,8 @@ export function createServeCompute(options: ServeComputeOptions = {}): ServeComp
         .map((name, i) => ({ label: i + 1, name, color: WHITE, interpretedType: 'ORGAN' }));
       writeRtStruct(job.outFile, segmentation, volume, series, rois, {
         software: { name: 'Seahorse', version: job.modelId }, modelName: job.modelId,
+        // InnerEye-Inference's structure sets say SEMIAUTOMATIC (a model's contours for a person to review).
+        roiGenerationAlgorithm: 'SEMIAUTOMATIC',
       });
     },
     isBadInput(err) {

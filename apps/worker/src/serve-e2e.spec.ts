@@ -91,9 +91,9 @@ describeWithSharedData('seahorse serve end to end on a real series with the demo
     const fields = await runPythonReference<Record<string, unknown>>('serve_rtstruct_fields.py', [rtFile, path.join(folder, files[0]!)]);
     expect(fields).toMatchObject({ modality: 'RTSTRUCT', manufacturer: 'Seahorse', samePatient: true, sameStudy: true, sameFrameOfReference: true, newSeries: true });
     expect(fields.softwareVersions).toContain(DEMO_MODEL_ID);
-    const rois = fields.rois as { number: number; name: string; color: number[]; interpretedType: string; contours: number }[];
-    expect(rois.map((x) => [x.number, x.name, x.color, x.interpretedType])).toEqual([
-      [1, 'hippocampus_L', [255, 255, 255], 'ORGAN'], [2, 'hippocampus_R', [255, 255, 255], 'ORGAN'],
+    const rois = fields.rois as { number: number; name: string; color: number[]; interpretedType: string; generationAlgorithm: string; contours: number }[];
+    expect(rois.map((x) => [x.number, x.name, x.color, x.interpretedType, x.generationAlgorithm])).toEqual([
+      [1, 'hippocampus_L', [255, 255, 255], 'ORGAN', 'SEMIAUTOMATIC'], [2, 'hippocampus_R', [255, 255, 255], 'ORGAN', 'SEMIAUTOMATIC'],
     ]);
 
     const seg = readNifti(path.join(kept, SEGMENTATION_FILE), { kind: 'label' });

@@ -41,6 +41,8 @@ export interface DicomRtWriterOptions {
   readonly seriesNumber?: number;
   /** When the object was made. Default now. */
   readonly now?: Date;
+  /** RTROIObservations' ROIGenerationAlgorithm (RTSTRUCT only). Default `'AUTOMATIC'`; InnerEye's service writes `'SEMIAUTOMATIC'`. */
+  readonly roiGenerationAlgorithm?: 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
 }
 
 /** What was written. */
@@ -196,7 +198,7 @@ export function encodeRtStruct(
       ReferencedFrameOfReferenceUID: series.frameOfReferenceUid,
       ROIName: roi.name,
       ROIDescription: 'NOT FOR CLINICAL USE',
-      ROIGenerationAlgorithm: 'AUTOMATIC',
+      ROIGenerationAlgorithm: options.roiGenerationAlgorithm ?? 'AUTOMATIC',
       ROIGenerationDescription: `${options.modelName ?? 'model'} (Seahorse, research use)`.slice(0, 64),
     })),
     ROIContourSequence: rois.map((roi, r) => {
