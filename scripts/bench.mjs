@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs benchmarks: `npm run bench -- <name> [<name> …]`, or every one with no name.
-// A package's benchmarks are `packages/<name>/bench/*.bench.ts`. Each runs Seahorse and its reference
+// A package's benchmarks are `packages/<name>/bench/*.bench.ts`; `<name>/<file>` runs only
+// `packages/<name>/bench/<file>.bench.ts` (e.g. `workflows/production-server`). Each runs Seahorse and its reference
 // (Python, in .venv) side by side in the same run and prints their ratio.
 // Workspace packages resolve to their TypeScript sources, so no build is needed.
 import { spawnSync } from 'node:child_process';
@@ -15,13 +16,17 @@ const benchFiles = (name) => {
 };
 const available = readdirSync(path.join(root, 'packages')).filter((n) => benchFiles(n).length > 0).sort();
 const wanted = process.argv.slice(2);
-const unknown = wanted.filter((n) => !available.includes(n));
+const one = (n) => {
+  const [pkg, file] = n.split('/');
+  return benchFiles(pkg).filter((f) => path.basename(f, '.bench.ts') === file);
+};
+const unknown = wanted.filter((n) => (n.includes('/') ? one(n).length === 0 : !available.includes(n)));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ') || 'none'}`);
   process.exit(2);
 }
 let failed = false;
-for (const file of (wanted.length > 0 ? wanted : available).flatMap(benchFiles)) {
+for (const file of (wanted.length > 0 ? wanted : available).flatMap((n) => (n.includes('/') ? one(n) : benchFiles(n)))) {
   const name = path.basename(file, '.bench.ts');
   console.log(`\n=== bench: ${name} (${path.relative(root, file)}) ===`);
   const r = spawnSync(process.execPath, ['--conditions=@seahorse/source', '--import', 'tsx', '--expose-gc', file], {
