@@ -63,7 +63,7 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
     async measureSubject({ subject, segmentationFile, structures }) {
       const { metrics, volumes } = measureSegmentation({ subject, segmentationFile, structures });
       // qc.png beside the segmentation, before metrics.json (the commit point) is written.
-      writeSubjectQcPicture({ subject, segmentationFile, structures });
+      await writeSubjectQcPicture({ subject, segmentationFile, structures });
       return { rows: metrics.map((m): StructureMetricsRow => ({ ...m })), volumes: volumes.map((v) => ({ ...v })) };
     },
 

@@ -32,12 +32,19 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
   const o = SegmentOptions.parse(raw);
   const pkg = await loadModelPackage(path.resolve(o.model));
   const series = o.series === undefined ? undefined : /^\d+$/.test(o.series) ? Number(o.series) : o.series;
-  const scan = await readScan(path.resolve(o.scan), { series });
+  // The device first: a missing GPU piece is the one line the user sees, whatever the scan.
   const ensemble = await openEnsemble(pkg, {
     ...(o.threads ? { intraOpThreads: o.threads } : {}), ...(o.device ? { device: o.device } : {}),
     onNotice: (line) => console.error(`seahorse: ${line}`),
   });
   if (ensemble.graph.notice) log(ensemble.graph.notice);
+  let scan;
+  try {
+    scan = await readScan(path.resolve(o.scan), { series });
+  } catch (err) {
+    await ensemble.close();
+    throw err;
+  }
   const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} pass {value}/{total} | {member}', stream: process.stderr }, Presets.shades_classic) : undefined;
   let started = false;
   try {
@@ -58,7 +65,7 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
     if (started) bar?.stop();
     log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member, on ${ensemble.device ?? 'cpu'})`);
     // The QC picture: the predicted outlines over the scan (no ground truth here).
-    const qc = writeSubjectQcPicture({
+    const qc = await writeSubjectQcPicture({
       subject: { id: path.basename(o.scan), images: [path.resolve(o.scan)], groundTruth: null }, scan: scan.volume,
       segmentationFile: result.files.segmentation, structures: pkg.manifest.classes.slice(1),
       title: `${path.basename(o.scan)}: ${pkg.manifest.name} ${pkg.manifest.version}`,
