@@ -145,16 +145,22 @@ describe('cohortEvaluation orchestration on the real Temporal dev server (synthe
     // one activity); on the shared 2 cores under load 1,000 took over 5 min.
   }, 600_000);
 
-  it('cancellation is clean: the run ends CANCELLED, finished subjects keep their results, nothing is half-written', async () => {
+  // Several cancel timings: a subject that reports in the activation the cancellation arrives once
+  // left an unhandled rejection that failed every workflow task, and the run never closed.
+  it.each([0, 7, 120])('cancellation is clean (cancel %i ms after the second subject): the run ends CANCELLED, finished subjects keep their results, nothing is half-written', async (delayMs) => {
     const subjects = Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, value: 40 + i }));
     const t = setup(subjects);
     const events: ActivityExecutionEvent[] = [];
     await withWorker(t.taskQueue, events, async () => {
       const handle = await startCohortEvaluation(client, { runId: t.runId, dataset: t.dataset, model: t.dir, out: t.out, concurrency: 1 }, { taskQueue: t.taskQueue });
       while (events.filter((e) => e.activity === 'measureSubject' && e.outcome === 'completed').length < 2) await sleep(50);
+      await sleep(delayMs);
       await handle.cancel();
       await expect(handle.result()).rejects.toThrow();
       expect((await handle.describe()).status.name).toBe('CANCELLED');
+      // No workflow task of the run failed on the way (a failing task retries forever).
+      const { events: history } = await handle.fetchHistory();
+      expect(history!.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
     }, 800);
     const done = events.filter((e) => e.activity === 'measureSubject' && e.outcome === 'completed').map((e) => e.subjectId!);
     expect(done.length).toBeGreaterThanOrEqual(2);

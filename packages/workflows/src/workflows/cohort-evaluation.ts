@@ -159,13 +159,21 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   };
   // Child starts in progress; awaited by the main loop (a failure to start fails the run).
   let starting: Promise<void>[] = [];
-  const canDispatch = () => !paused && cursor < counts.total && inFlight.size < spec.concurrency;
+  // Set once the run is cancelled: a subject that reports while the cancellation is forwarded
+  // frees its slot, but nothing new is dispatched.
+  let stopping = false;
+  const canDispatch = () => !stopping && !paused && cursor < counts.total && inFlight.size < spec.concurrency;
   /** Claims every free slot at once, in the same activation that freed it (so no slot idles). */
   const fill = () => {
     while (canDispatch()) {
       const index = cursor++;
       inFlight.add(index);
-      starting.push(dispatch(index));
+      const started = dispatch(index);
+      // Marked handled here: a start that the run's cancellation rejects, in the activation the
+      // cancellation arrives, would otherwise be an unhandled rejection, which fails every
+      // workflow task and leaves the run stuck. The main loop still awaits it.
+      started.catch(() => undefined);
+      starting.push(started);
     }
   };
 
@@ -206,6 +214,7 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
     }
   } catch (err) {
     if (isCancellation(err)) {
+      stopping = true;
       // Abandoned children do not see the run's cancellation: forward it to each one in flight.
       await CancellationScope.nonCancellable(() => Promise.allSettled(
         [...inFlight].map((index) => getExternalWorkflowHandle(subjectWorkflowId(cohortId, index)).cancel()),
