@@ -18,7 +18,16 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund >&2
 fi
 
-bash scripts/install-temporal.sh >&2
+# The Temporal CLI's first build is CPU-bound (Go); the Python and Debian installs below mostly
+# wait on downloads and unpacking, so the build runs beside them (its lines say [install-temporal]).
+bash scripts/install-temporal.sh >&2 &
+temporal_pid=$!
+trap 'kill "$temporal_pid" 2>/dev/null || true' EXIT   # a failed step below stops the build too
+wait_temporal() {
+  local rc=0
+  wait "$temporal_pid" || rc=$?
+  if (( rc != 0 )); then say "error: installing the Temporal CLI failed (exit $rc)"; exit "$rc"; fi
+}
 # After `npm ci` wiped it: put back the CUDA provider that scripts/install-cuda.sh cached (no download).
 cuda_cache="${SEAHORSE_CUDA_CACHE:-$ROOT/.tools/cuda}"
 if compgen -G "$cuda_cache/onnxruntime-gpu-*/libonnxruntime_providers_cuda.so" >/dev/null \
@@ -33,6 +42,7 @@ if (( with_python )); then
   bash scripts/setup-schemathesis.sh >&2    # the service's OpenAPI fuzzer (.tools/schemathesis)
 fi
 
+wait_temporal
 say "building (nx, cached)…"
 npx nx run-many -t build --outputStyle=static >/tmp/seahorse-build.$$.log 2>&1 || { cat /tmp/seahorse-build.$$.log >&2; rm -f /tmp/seahorse-build.$$.log; say "error: build failed"; exit 1; }
 rm -f /tmp/seahorse-build.$$.log
