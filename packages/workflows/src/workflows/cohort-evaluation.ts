@@ -6,7 +6,7 @@
 // indices in flight (at most `concurrency`), never per-subject lists.
 import {
   ApplicationFailure, CancellationScope, condition, continueAsNew, defineQuery, defineSignal,
-  getExternalWorkflowHandle, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities, setHandler,
+  getExternalWorkflowHandle, isCancellation, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler,
   startChild, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { CohortActivities } from '../activities/cohort-activities.js';
@@ -162,7 +162,12 @@ export async function cohortEvaluation(input: CohortEvaluationInput): Promise<Co
   // Set once the run is cancelled: a subject that reports while the cancellation is forwarded
   // frees its slot, but nothing new is dispatched.
   let stopping = false;
-  const canDispatch = () => !stopping && !paused && cursor < counts.total && inFlight.size < spec.concurrency;
+  // Once the history is full nothing new starts either, so the starts in progress drain and the
+  // run continues-as-new; otherwise, at a high concurrency, each subject's report refills its slot
+  // and continue-as-new waits while the history keeps growing (11,487 events at concurrency 64).
+  // (`patched`: a run whose history predates this replays as it ran.)
+  const draining = () => historyFull() && patched('history-full-stops-dispatch');
+  const canDispatch = () => !stopping && !paused && !draining() && cursor < counts.total && inFlight.size < spec.concurrency;
   /** Claims every free slot at once, in the same activation that freed it (so no slot idles). */
   const fill = () => {
     while (canDispatch()) {
