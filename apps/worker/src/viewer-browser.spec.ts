@@ -38,12 +38,19 @@ async function canvasPixels(browser: Browser, page: Page, name: string) {
   return await decodePng(browser, png);
 }
 
+// The browser-side code is written as strings: this project's TypeScript has no DOM types.
+/** Two animation frames, so the last drawing has reached the canvas. */
+const nextFrames = (page: Page) => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+/** Sets a range input from an expression of its current value `v`, as a user's drag does (an input event). */
+const setRange = (page: Page, id: string, expr: string) =>
+  page.evaluate(`(() => { const s = document.getElementById(${JSON.stringify(id)}); const v = Number(s.value); s.value = String(${expr}); s.dispatchEvent(new Event('input')); })()`);
+const text = (page: Page, id: string) => page.evaluate(`document.getElementById(${JSON.stringify(id)}).textContent`) as Promise<string>;
+
 async function openViewer(page: Page, file: string): Promise<string> {
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.dataset.state !== 'loading', { timeout: 60_000 });
-  // Two frames, so the first drawing has reached the canvas.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  return await page.evaluate(() => `${document.body.dataset.state}: ${document.getElementById('status')!.textContent}`);
+  await page.waitForFunction("document.body.dataset.state !== 'loading'", { timeout: 120_000 });
+  await nextFrames(page);
+  return await page.evaluate("`${document.body.dataset.state}: ${document.getElementById('status').textContent}`") as string;
 }
 
 describe.skipIf(missing !== undefined)(`the report and the viewer pages in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -108,7 +115,7 @@ describe.skipIf(missing !== undefined)(`the report and the viewer pages in headl
     await page.setViewport({ width: 1200, height: 900 });
     await page.goto(pathToFileURL(path.join(runDir, 'report.html')).href, { waitUntil: 'load' });
     await page.screenshot({ path: path.join(SHOTS, 'report.png'), fullPage: true });
-    const links = await page.$$eval('a[href$="viewer.html"]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page.evaluate(`Array.from(document.querySelectorAll('a[href$="viewer.html"]'), (a) => a.href)`) as string[];
     expect(links).toHaveLength(2);
     expect(errors).toEqual([]);
     await page.close();
@@ -129,14 +136,10 @@ describe.skipIf(missing !== undefined)(`the report and the viewer pages in headl
     expect(c.groundTruth, 'the ground-truth overlay shows').toBeGreaterThan(20);
 
     // Move the slider 8 slices down from the structures' centroid: the picture changes.
-    const label = await page.$eval('#slice-label', (e) => e.textContent);
-    await page.$eval('#slice', (e) => {
-      const s = e as HTMLInputElement;
-      s.value = String(Math.max(0, Number(s.value) - 8));
-      s.dispatchEvent(new Event('input'));
-    });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    expect(await page.$eval('#slice-label', (e) => e.textContent)).not.toBe(label);
+    const label = await text(page, 'slice-label');
+    await setRange(page, 'slice', 'Math.max(0, v - 8)');
+    await nextFrames(page);
+    expect(await text(page, 'slice-label')).not.toBe(label);
     const moved = await canvasPixels(browser, page, 'viewer-canvas-moved.png');
     let differ = 0;
     for (let i = 0; i < moved.rgba.length; i += 4) if (Math.abs(moved.rgba[i]! - first.rgba[i]!) + Math.abs(moved.rgba[i + 1]! - first.rgba[i + 1]!) > 20) differ++;
@@ -144,9 +147,10 @@ describe.skipIf(missing !== undefined)(`the report and the viewer pages in headl
     expect(classify(moved.rgba).drawn).toBeGreaterThan(0);
 
     // Opacity 0 on the original slice: no overlay colour is left.
-    await page.$eval('#slice', (e) => { const s = e as HTMLInputElement; s.value = String(Number(s.value) + 8); s.dispatchEvent(new Event('input')); });
-    await page.$eval('#opacity', (e) => { const s = e as HTMLInputElement; s.value = '0'; s.dispatchEvent(new Event('input')); });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await setRange(page, 'slice', 'v + 8');
+    await setRange(page, 'opacity', '0');
+    await nextFrames(page);
+    expect(await text(page, 'opacity-label')).toBe('overlay opacity 0%');
     const clear = classify((await canvasPixels(browser, page, 'viewer-canvas-opacity0.png')).rgba);
     expect(clear.prediction + clear.groundTruth, 'opacity 0 hides the overlays').toBeLessThan((c.prediction + c.groundTruth) / 10);
     expect(errors).toEqual([]);
@@ -159,7 +163,7 @@ describe.skipIf(missing !== undefined)(`the report and the viewer pages in headl
     await page.setViewport({ width: 1100, height: 900 });
     const state = await openViewer(page, path.join(new RunFolder(runDir).subjectDir(ids[1]), 'viewer.html'));
     expect(state).toBe('ready: ');
-    expect(await page.$eval('#no-ground-truth', (e) => e.textContent)).toBe('no ground truth');
+    expect(await text(page, 'no-ground-truth')).toBe('no ground truth');
     const c = classify((await canvasPixels(browser, page, 'viewer-unlabelled-canvas.png')).rgba);
     expect(c.prediction).toBeGreaterThan(50);
     expect(c.groundTruth).toBe(0);

@@ -56,17 +56,18 @@ export function collectPageErrors(page: Page): string[] {
 export async function decodePng(browser: Browser, png: Uint8Array): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
   const page = await browser.newPage();
   try {
-    const out = await page.evaluate(async (b64: string) => {
+    // Browser-side code as a string: this project's TypeScript has no DOM types.
+    const out = await page.evaluate(`(async () => {
       const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
+      img.src = 'data:image/png;base64,${Buffer.from(png).toString('base64')}';
       await img.decode();
       const c = document.createElement('canvas');
       c.width = img.naturalWidth;
       c.height = img.naturalHeight;
-      const ctx = c.getContext('2d')!;
+      const ctx = c.getContext('2d');
       ctx.drawImage(img, 0, 0);
       return { width: c.width, height: c.height, rgba: Array.from(ctx.getImageData(0, 0, c.width, c.height).data) };
-    }, Buffer.from(png).toString('base64'));
+    })()`) as { width: number; height: number; rgba: number[] };
     return { width: out.width, height: out.height, rgba: Uint8ClampedArray.from(out.rgba) };
   } finally {
     await page.close();

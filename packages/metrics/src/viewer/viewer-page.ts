@@ -70,7 +70,7 @@ const SCRIPT = String.raw`
   if (!canvas.getContext('webgl2')) return fail('This browser has no WebGL2: the viewer cannot draw. The QC picture (qc.png) shows the same segmentation.');
   var nv = new niivue.Niivue({
     backColor: [0, 0, 0, 1], show3Dcrosshair: false, isOrientCube: false, dragAndDropEnabled: false,
-    crosshairColor: [1, 1, 0, 0.5], crosshairWidth: 1, isRadiologicalConvention: config.convention === 'radiological', loadingText: 'loading…',
+    crosshairColor: [1, 1, 0, 0.5], crosshairWidth: 1, isNearestInterpolation: true, isRadiologicalConvention: config.convention === 'radiological', loadingText: 'loading…',
   });
   function colormap(c) { return { R: [0, c[0], c[0]], G: [0, c[1], c[1]], B: [0, c[2], c[2]], A: [0, 255, 255], I: [0, 1, 255] }; }
   var opacity = document.getElementById('opacity'), slice = document.getElementById('slice'), view = document.getElementById('view');
@@ -90,10 +90,13 @@ const SCRIPT = String.raw`
     slice.value = String(Math.max(0, Math.min(n - 1, Math.floor(nv.scene.crosshairPos[axis] * n))));
     showSlice();
   }
+  function opacityLabel() { document.getElementById('opacity-label').textContent = 'overlay opacity ' + opacity.value + '%'; }
   function setOpacity() {
+    // Every overlay's opacity, then one refresh of the layers (each refresh recomposes every volume).
     var a = Number(opacity.value) / 100;
-    for (var i = 1; i < nv.volumes.length; i++) nv.setOpacity(i, a);
-    document.getElementById('opacity-label').textContent = 'overlay opacity ' + opacity.value + '%';
+    for (var i = 1; i < nv.volumes.length; i++) nv.volumes[i].opacity = a;
+    nv.updateGLVolume();
+    opacityLabel();
   }
   (async function () {
     await nv.attachToCanvas(canvas);
@@ -108,13 +111,11 @@ const SCRIPT = String.raw`
       if (i > 0) { volumes[i].cal_min = 0; volumes[i].cal_max = 1; }
       nv.addVolume(volumes[i]);
     }
-    nv.setInterpolation(true);
     nv.scene.crosshairPos = nv.mm2frac(data.focusMm);
-    nv.updateGLVolume();
     view.addEventListener('change', setView);
     slice.addEventListener('input', showSlice);
     opacity.addEventListener('input', setOpacity);
-    setOpacity();
+    opacityLabel();
     setView();
     body.dataset.state = 'ready';
     status.textContent = '';
