@@ -39,6 +39,7 @@ if (( with_python )); then
   bash scripts/setup-python.sh >&2          # parity references: nibabel, SimpleITK, numpy, …
   bash tools/train/setup.sh >&2             # the training tool's PyTorch (its smoke test runs in CI)
   bash scripts/setup-dicom-tools.sh         # plastimatch and dciodvfy (DICOM-RT round trips)
+  bash scripts/setup-chromium.sh            # Debian's chromium (the report and viewer pages in headless Chromium)
   bash scripts/setup-schemathesis.sh >&2    # the service's OpenAPI fuzzer (.tools/schemathesis)
 fi
 

@@ -82,7 +82,7 @@ describe('cancelling a run during a long network pass', () => {
         expect(readFileSync(run.resultFile(id)), `subject ${id}'s result`).toEqual(finished[id]);
         for (const f of run.subjectFiles(id).filter((n) => n.endsWith('.nii.gz'))) readNifti(path.join(run.subjectDir(id), f));
         expect(run.subjectFiles(id).sort()).toEqual(['metrics.json', 'posterior_background.nii.gz', 'posterior_hippocampus_L.nii.gz',
-          'posterior_hippocampus_R.nii.gz', 'qc.png', 'segmentation.nii.gz', 'uncertainty.nii.gz']);
+          'posterior_hippocampus_R.nii.gz', 'qc.png', 'segmentation.nii.gz', 'uncertainty.nii.gz', 'viewer-data.js', 'viewer.html']);
       }
       // The cancelled subject: nothing was written, so nothing is half-written; a resume computes it.
       expect(run.subjectFiles('3')).toEqual([]);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs, writeSubjectQcPicture, QC_PICTURE_FILE,
+  describeModel, EnsembleCache, isBadInput, loadSubjectInputs, measureSegmentation, segmentSubject, validateSubjectInputs, writeSubjectQcPicture, writeSubjectViewerPage, QC_PICTURE_FILE, VIEWER_FILES,
 } from '@seahorse/evaluation';
 import type { TilingMode } from '@seahorse/model-package';
 import { REPORT_FILES, writeMetricsReports } from '@seahorse/metrics';
@@ -16,6 +16,16 @@ const require = createRequire(import.meta.url);
 export function softwareVersions(): { seahorse: string; onnxruntime: string } {
   const version = (pkg: string) => (require(pkg) as { version: string }).version;
   return { seahorse: version('../package.json'), onnxruntime: version('onnxruntime-node/package.json') };
+}
+
+/** NiiVue's script of a run's viewer pages: once per run, `<run>/viewer/niivue.js`. */
+export function viewerScriptFile(runDir: string): string {
+  return path.join(runDir, 'viewer', VIEWER_FILES.niivue);
+}
+
+/** A relative link from `fromDir` to `file`, each segment percent-encoded (subject ids may hold `#` or `?`). */
+function relativeHref(fromDir: string, file: string): string {
+  return path.relative(fromDir, file).split(path.sep).map((s) => (s === '..' ? s : encodeURIComponent(s))).join('/');
 }
 
 /** Options of {@link createComputeDeps}. */
@@ -60,10 +70,14 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
       return { segmentationFile };
     },
 
-    async measureSubject({ subject, segmentationFile, structures }) {
+    async measureSubject({ subject, segmentationFile, structures, runDir }) {
       const { metrics, volumes } = measureSegmentation({ subject, segmentationFile, structures });
-      // qc.png beside the segmentation, before metrics.json (the commit point) is written.
+      // qc.png and the viewer page beside the segmentation, before metrics.json (the commit point)
+      // is written; NiiVue's script once per run, in <run>/viewer/.
       await writeSubjectQcPicture({ subject, segmentationFile, structures });
+      await writeSubjectViewerPage({
+        subject, segmentationFile, structures, niivueFile: viewerScriptFile(runDir), reportFile: path.join(runDir, REPORT_FILES.reportHtml),
+      });
       return { rows: metrics.map((m): StructureMetricsRow => ({ ...m })), volumes: volumes.map((v) => ({ ...v })) };
     },
 
@@ -73,9 +87,11 @@ export function createComputeDeps(options: ComputeDepsOptions = {}): CohortDeps 
       const run = new RunFolder(outDir);
       const subjects = results.map((r) => {
         const qc = path.join(run.subjectDir(r.subjectId), QC_PICTURE_FILE);
+        const viewer = path.join(run.subjectDir(r.subjectId), VIEWER_FILES.page);
         return {
           subject: r.subjectId, labelled: r.labelled,
-          ...(existsSync(qc) ? { qcPng: readFileSync(qc) } : {}), ...(r.seconds === undefined ? {} : { seconds: r.seconds }),
+          ...(existsSync(qc) ? { qcPng: readFileSync(qc) } : {}),
+          ...(existsSync(viewer) ? { viewerHref: relativeHref(outDir, viewer) } : {}), ...(r.seconds === undefined ? {} : { seconds: r.seconds }),
         };
       });
       const versions = softwareVersions();

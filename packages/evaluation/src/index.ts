@@ -12,4 +12,5 @@ export { measureVolumes, measureSegmentation, type StructureVolume, type Segment
 export { isBadInput } from './bad-input.js';
 export { evaluateSubjects, type SubjectEvaluation } from './evaluate-subjects.js';
 export { writeSubjectQcPicture, QC_PICTURE_FILE } from './qc-picture.js';
+export { writeSubjectViewerPage, niivueScriptFile, labelSurface, VIEWER_FILES, type WrittenViewerPage } from './viewer-page.js';
 export { readScan, isDicomSource, type ScanRead } from './read-scan.js';

@@ -54,3 +54,6 @@ export { wilcoxonSignedRank, normalSf, type WilcoxonResult, type WilcoxonMethod 
 export {
   compareRuns, compareCsv, compareHtml, COMPARE_COLUMNS, type RunValues, type ComparisonRow, type RunComparison,
 } from './compare/compare-runs.js';
+export {
+  viewerPageHtml, viewerDataScript, VIEWER_DATA_GLOBAL, type ViewerData, type ViewerPageInput,
+} from './viewer/viewer-page.js';

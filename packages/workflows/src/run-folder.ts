@@ -7,7 +7,8 @@
 //   <out>/plan.json                    the model's description and the subjects, in a stable order
 //   <out>/subjects/<id>/metrics.json   a subject's result: its commit point, written last
 //   <out>/subjects/<id>/failure.json   why a subject failed (removed when it succeeds)
-//   <out>/subjects/<id>/…              the compute's outputs (segmentation, posteriors, …)
+//   <out>/subjects/<id>/…              the compute's outputs (segmentation, posteriors, qc.png, viewer.html, …)
+//   <out>/viewer/niivue.js             the compute's: NiiVue's script, shared by the subjects' viewer pages
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { jsonNumber, readJsonFile, writeJsonAtomic } from '@seahorse/files';

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { createComputeDeps } from '../compute-deps.js';
+import { RunFolder } from '@seahorse/workflows';
+import { createComputeDeps, viewerScriptFile } from '../compute-deps.js';
 import { demoCommand, demoModelDir } from './demo-command.js';
 
 it('seahorse demo: phantoms, the committed demo ensemble, a durable run, plausible Dice, and a second run that only reuses', async () => {
@@ -21,6 +22,14 @@ it('seahorse demo: phantoms, the committed demo ensemble, a durable run, plausib
     const csv = readFileSync(path.join(out, 'run', 'metrics.csv'), 'utf8').trim().split('\n').slice(1);
     expect(csv).toHaveLength(6);
     for (const row of csv) expect(Number(row.split(',')[2]), row).toBeGreaterThanOrEqual(0.8);
+    // Every subject has its QC picture and its viewer page, NiiVue is there once for the run, and the report links the pages.
+    const run = new RunFolder(path.join(out, 'run'));
+    const report = readFileSync(path.join(out, 'run', 'report.html'), 'utf8');
+    expect(existsSync(viewerScriptFile(path.join(out, 'run')))).toBe(true);
+    for (const id of ['1', '2', '3']) {
+      for (const f of ['qc.png', 'viewer.html', 'viewer-data.js']) expect(existsSync(path.join(run.subjectDir(id), f)), `${id}/${f}`).toBe(true);
+      expect(report).toContain(`href="subjects/${id}/viewer.html"`);
+    }
 
     const again = await demoCommand({ out, subjects: 3, seed: 7 }, () => createComputeDeps({ threads: 1 }), () => undefined);
     expect(again.counts).toEqual({ total: 3, done: 0, cached: 3, failed: 0 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeSubjectQcPicture } from '@seahorse/evaluation';
+import { writeSubjectQcPicture, writeSubjectViewerPage } from '@seahorse/evaluation';
 import { writeRtStruct, writeSeg, type RoiDefinition } from '@seahorse/dicom';
 import { readScan } from '@seahorse/evaluation';
 import { openEnsemble } from '@seahorse/inference';
@@ -64,13 +64,15 @@ export async function segmentCommand(raw: unknown, log: (l: string) => void = co
     });
     if (started) bar?.stop();
     log(`segmented ${o.scan} with ${pkg.manifest.name} ${pkg.manifest.version} (${pkg.members.length} members, ${result.tiling} tiling, ${result.patchesPerMember} pass(es) per member, on ${ensemble.device ?? 'cpu'})`);
-    // The QC picture: the predicted outlines over the scan (no ground truth here).
-    const qc = await writeSubjectQcPicture({
+    // The QC picture and the viewer page (with NiiVue's script beside it): the prediction over the scan (no ground truth here).
+    const shown = {
       subject: { id: path.basename(o.scan), images: [path.resolve(o.scan)], groundTruth: null }, scan: scan.volume,
       segmentationFile: result.files.segmentation, structures: pkg.manifest.classes.slice(1),
       title: `${path.basename(o.scan)}: ${pkg.manifest.name} ${pkg.manifest.version}`,
-    });
-    for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty, qc]) log(`  ${f}`);
+    };
+    const qc = await writeSubjectQcPicture(shown);
+    const viewer = await writeSubjectViewerPage(shown);
+    for (const f of [result.files.segmentation, ...Object.values(result.files.posteriors), result.files.uncertainty, qc, viewer.page]) log(`  ${f}`);
     if (scan.dicom) {
       const { volume, series: info } = scan.dicom;
       const segmentation = { shapeXYZ: volume.shapeXYZ, affine: volume.affine, data: result.segmentationZYX, kind: 'label' as const };

@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
 import { readDicomSeries, readRtStruct, rasteriseRoi } from '@seahorse/dicom';
-import { readNifti } from '@seahorse/io';
+import { decodeNifti, readNifti } from '@seahorse/io';
+import { VIEWER_DATA_GLOBAL, type ViewerData } from '@seahorse/metrics';
 import { describeWithSharedData, repoRoot, sharedPath } from '@seahorse/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { runCli } from './program.js';
@@ -23,6 +26,15 @@ describeWithSharedData('seahorse segment on DICOM', [SERIES], () => {
     const { volume, series } = await readDicomSeries(sharedPath(SERIES));
     const seg = readNifti(path.join(out, 'segmentation.nii.gz'), { kind: 'label' });
     expect(seg.shapeXYZ).toEqual(volume.shapeXYZ);
+    // The QC picture and the viewer page, NiiVue beside it; the viewer's scan (from DICOM: encoded from the series read) on the same grid.
+    for (const f of ['qc.png', 'viewer.html', 'viewer-data.js', 'niivue.js']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    const window: Record<string, unknown> = {};
+    runInNewContext(readFileSync(path.join(out, 'viewer-data.js'), 'utf8'), { window });
+    const data = window[VIEWER_DATA_GLOBAL] as ViewerData;
+    const shownScan = decodeNifti(gunzipSync(Buffer.from(data.scan, 'base64')));
+    expect(shownScan.shapeXYZ).toEqual(volume.shapeXYZ);
+    expect(Array.from(shownScan.affine)).toEqual(Array.from(seg.affine));
+    expect(data.groundTruth).toBeNull();
     const rt = readRtStruct(path.join(out, 'rtstruct.dcm'));
     expect(rt.referencedSeriesInstanceUid).toBe(series.seriesInstanceUid);
     expect(rt.rois.map((r) => r.name)).toEqual(['hippocampus_L', 'hippocampus_R']);

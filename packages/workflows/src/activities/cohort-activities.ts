@@ -208,7 +208,7 @@ export function createCohortActivities(deps: CohortDeps, options: CohortActivity
         throw ApplicationFailure.retryable(`segmentation missing for subject ${subjectId}: ${inferred.segmentationFile}`, 'MissingSegmentation');
       }
       const started = Date.now();
-      const { rows, volumes } = await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures }));
+      const { rows, volumes } = await compute(() => deps.measureSubject({ subject, segmentationFile: inferred.segmentationFile, structures: plan.model.structures, runDir: folder.out }));
       const seconds = inferred.seconds === undefined ? undefined : inferred.seconds + (Date.now() - started) / 1000;
       folder.writeResult({ subjectId, key: inferred.key, rows, volumes, ...(seconds === undefined ? {} : { seconds }), completedAt: new Date().toISOString() });
       emit('measureSubject', 'completed', subjectId);

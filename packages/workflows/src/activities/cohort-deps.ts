@@ -78,7 +78,11 @@ export interface CohortDeps {
    * Measures the segmentation the inference step wrote: metrics against the subject's ground truth
    * per structure (none when the subject has no ground truth) and every structure's volume.
    */
-  measureSubject(args: { subject: PlannedSubject; segmentationFile: string; structures: string[] }): Promise<SubjectMeasures>;
+  measureSubject(args: {
+    subject: PlannedSubject; segmentationFile: string; structures: string[];
+    /** The run folder (its reports, and what is shared by every subject's pages, e.g. the viewer's script, live there). */
+    runDir: string;
+  }): Promise<SubjectMeasures>;
   /** Writes every report (CSV, Markdown, JSON, plots, report.html) into outDir; returns paths and the Markdown table. */
   writeReports(args: {
     outDir: string;
